@@ -1,0 +1,7 @@
+# Mobile CenterNet student, HRNet-W16, head conv 32, Gaussian focal loss; BDD100K mapped to the 4 ivslab classes: the pre-training of Sec. 4.1.
+_base_ = [
+    '../_base_/models/mcn_hrnet-w16.py', '../_base_/datasets/bdd100k_ivslab.py',
+    '../_base_/schedules/mcn_adam_60e.py', '../_base_/default_runtime.py'
+]
+custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
+model = dict(bbox_head=dict(num_classes=4))

@@ -1,0 +1,8 @@
+# Mobile CenterNet teacher, HRNet-W32, head conv 64; built-in synthetic benchmark, CPU-sized (288x160, 12 epochs).
+_base_ = [
+    '../_base_/models/mcn_hrnet-w32.py', '../_base_/datasets/synthetic_quick.py',
+    '../_base_/schedules/mcn_adam_quick.py', '../_base_/default_runtime.py'
+]
+custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
+model = dict(backbone=dict(init_cfg=None),  # no downloads: trained from scratch
+    bbox_head=dict(num_classes=4))

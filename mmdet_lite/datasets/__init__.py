@@ -1,0 +1,3 @@
+from .checked_coco_dataset import CheckedCocoDataset, DatasetError
+
+__all__ = ['CheckedCocoDataset', 'DatasetError']

@@ -1,0 +1,3 @@
+from .centernet_hrnet_head import CenterNetHRNetHead
+
+__all__ = ['CenterNetHRNetHead']

@@ -1,0 +1,3 @@
+from .class_balanced_focal_loss import ClassBalancedFocalLoss, class_balanced_weights
+
+__all__ = ['ClassBalancedFocalLoss', 'class_balanced_weights']

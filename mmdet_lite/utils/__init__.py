@@ -1,0 +1,3 @@
+from .safe_checkpoint import UnsafeCheckpointError, install_safe_checkpoint_loaders, safe_torch_load
+
+__all__ = ['UnsafeCheckpointError', 'install_safe_checkpoint_loaders', 'safe_torch_load']

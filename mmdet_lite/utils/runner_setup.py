@@ -1,0 +1,45 @@
+"""Shared set-up of tools/train.py and tools/test.py: config loading and CPU distributed fixes."""
+
+import os
+import os.path as osp
+from argparse import Namespace
+
+import torch
+import torch.distributed as dist
+from mmengine.config import Config
+
+
+def load_config(args: Namespace) -> Config:
+    """Load ``args.config`` with ``--cfg-options``, ``--work-dir`` and ``--launcher`` applied."""
+    if not osp.isfile(args.config):
+        raise FileNotFoundError(f"Config '{args.config}' not found. Give a path, e.g. "
+                                'configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py.')
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if args.launcher != 'none' and not torch.cuda.is_available():
+        setup_cpu_distributed(cfg)
+    return cfg
+
+
+def setup_cpu_distributed(cfg: Config) -> None:
+    """Make a torchrun launch work without GPUs (measured in STACK.md).
+
+    mmengine's ``init_dist`` calls ``torch.cuda.set_device`` and the default DDP wrapper passes
+    ``device_ids=[local_rank]``; both fail on CPU. Initialising a gloo process group first (the
+    Runner then skips ``init_dist``) and wrapping with ``device_ids=None`` avoids both.
+    """
+    cfg.env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'
+    wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
+    wrapper.update(device_ids=None, broadcast_buffers=False)
+    cfg.model_wrapper_cfg = wrapper
+    if not dist.is_initialized():
+        if 'RANK' not in os.environ:
+            raise RuntimeError(f'--launcher {cfg.launcher} needs a launcher such as torchrun '
+                               '(RANK/WORLD_SIZE unset); use --launcher none for one process.')
+        dist.init_process_group(backend='gloo')

@@ -1,0 +1,124 @@
+"""Bad input for CheckedCocoDataset: each case gives a clear error or a counted skip."""
+
+import os
+import os.path as osp
+
+import pytest
+from mmengine.logging import MMLogger
+
+import mmdet_lite  # noqa: F401
+from mmdet_lite.datasets import CheckedCocoDataset, DatasetError
+from projects_tests.conftest import CLASSES, write_coco
+
+
+def make_dataset(root, **kwargs):
+    kwargs.setdefault('metainfo', dict(classes=CLASSES))
+    return CheckedCocoDataset(
+        data_root=root, ann_file='annotations/train.json', data_prefix=dict(img='images/train/'),
+        pipeline=[], **kwargs)
+
+
+def two_images():
+    images = [dict(id=1, file_name='a.jpg', width=64, height=48),
+              dict(id=2, file_name='b.jpg', width=64, height=48)]
+    anns = [dict(id=1, image_id=1, category_id=1, bbox=[4, 4, 20, 10], area=200, iscrowd=0),
+            dict(id=2, image_id=2, category_id=4, bbox=[10, 10, 8, 8], area=64, iscrowd=0)]
+    return images, anns
+
+
+def test_loads_valid_file(tmp_path):
+    write_coco(str(tmp_path), *two_images())
+    ds = make_dataset(str(tmp_path))
+    assert len(ds) == 2
+    labels = sorted(inst['bbox_label'] for i in range(2)
+                    for inst in ds.get_data_info(i)['instances'])
+    assert labels == [0, 3]
+
+
+def test_missing_annotation_file(tmp_path):
+    with pytest.raises(DatasetError, match=r"train.json' not found.*make_synthetic"):
+        make_dataset(str(tmp_path))
+
+
+@pytest.mark.parametrize('content', ['{"images": [', '\x00\x01binary', '[1, 2, 3]',
+                                     '{"images": []}'])
+def test_corrupt_annotation_file(tmp_path, content):
+    os.makedirs(tmp_path / 'annotations')
+    (tmp_path / 'annotations' / 'train.json').write_text(content)
+    with pytest.raises(DatasetError, match='train.json'):
+        make_dataset(str(tmp_path))
+
+
+def test_classes_not_in_annotation_file(tmp_path):
+    write_coco(str(tmp_path), *two_images())
+    with pytest.raises(DatasetError, match=r"\['car'\].*not categories"):
+        make_dataset(str(tmp_path), metainfo=dict(classes=('vehicle', 'car')))
+
+
+def test_categories_mapped_by_name_not_file_order(tmp_path):
+    images, anns = two_images()
+    cats = [dict(id=7, name='bicycle'), dict(id=3, name='vehicle'), dict(id=5, name='scooter'),
+            dict(id=9, name='pedestrian')]
+    anns[0]['category_id'] = 3  # vehicle
+    anns[1]['category_id'] = 7  # bicycle
+    write_coco(str(tmp_path), images, anns, categories=cats)
+    ds = make_dataset(str(tmp_path))
+    got = {ds.get_data_info(i)['img_id']: ds.get_data_info(i)['instances'][0]['bbox_label']
+           for i in range(2)}
+    assert got == {1: CLASSES.index('vehicle'), 2: CLASSES.index('bicycle')}
+
+
+def test_missing_image_skipped_and_counted(tmp_path, caplog):
+    images, anns = two_images()
+    write_coco(str(tmp_path), images, anns)
+    os.remove(tmp_path / 'images' / 'train' / 'b.jpg')
+    ds = make_dataset(str(tmp_path))
+    assert [ds.get_data_info(i)['img_id'] for i in range(len(ds))] == [1]
+    assert ds._skipped['missing_images'] == 1
+    with pytest.raises(DatasetError, match=r"b.jpg' listed .* is missing"):
+        make_dataset(str(tmp_path), missing_img='error')
+
+
+def test_all_images_missing_is_an_error(tmp_path):
+    write_coco(str(tmp_path), *two_images(), write_images=False)
+    with pytest.raises(DatasetError, match='None of the 2 images'):
+        make_dataset(str(tmp_path))
+
+
+def test_degenerate_boxes_skipped_and_outside_boxes_clipped(tmp_path):
+    images, _ = two_images()
+    anns = [
+        dict(id=1, image_id=1, category_id=1, bbox=[4, 4, 0, 10], area=0, iscrowd=0),  # zero w
+        dict(id=2, image_id=1, category_id=1, bbox=[30, 20, -5, -5], area=25, iscrowd=0),  # inv.
+        dict(id=3, image_id=1, category_id=2, bbox=[70, 10, 5, 5], area=25, iscrowd=0),  # outside
+        dict(id=4, image_id=1, category_id=3, bbox=[-6, 40, 20, 20], area=400, iscrowd=0),  # clip
+        dict(id=5, image_id=2, category_id=4, bbox=[1, 1, 10, 10], area=100, iscrowd=0),
+    ]
+    write_coco(str(tmp_path), images, anns)
+    ds = make_dataset(str(tmp_path))
+    insts = ds.get_data_info(0)['instances']
+    assert len(insts) == 1 and insts[0]['bbox'] == [0.0, 40, 14, 48]
+    assert ds._skipped['degenerate_boxes'] == 3 and ds._skipped['clipped_boxes'] == 1
+
+
+def test_skips_are_logged(tmp_path):
+    images, anns = two_images()
+    anns.append(dict(id=3, image_id=1, category_id=1, bbox=[4, 4, 0, 0], area=0, iscrowd=0))
+    write_coco(str(tmp_path), images, anns)
+    logger = MMLogger.get_instance('test_skips_are_logged', log_file=str(tmp_path / 'log.txt'))
+    make_dataset(str(tmp_path))
+    for h in logger.handlers:
+        h.flush()
+    assert '1 zero-area/inverted/outside box' in open(tmp_path / 'log.txt').read()
+
+
+def test_bad_missing_img_option(tmp_path):
+    write_coco(str(tmp_path), *two_images())
+    with pytest.raises(DatasetError, match='missing_img'):
+        make_dataset(str(tmp_path), missing_img='ignore')
+
+
+def test_annotation_path_in_error_is_absolute_or_rooted(tmp_path):
+    with pytest.raises(DatasetError) as err:
+        make_dataset(str(tmp_path))
+    assert osp.join(str(tmp_path), 'annotations', 'train.json') in str(err.value)

@@ -1,0 +1,33 @@
+"""Every config parses, builds its model, names mmdet_lite in custom_imports; basenames unique."""
+
+import glob
+import os.path as osp
+from collections import Counter
+
+import pytest
+from mmengine.config import Config
+
+import mmdet_lite  # noqa: F401
+from projects_tests.conftest import REPO_ROOT
+
+CONFIGS = sorted(p for p in glob.glob(osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)
+                 if '_base_' not in p)
+
+
+def test_config_basenames_are_unique():
+    dup = [n for n, c in Counter(osp.basename(p) for p in CONFIGS).items() if c > 1]
+    assert not dup, f'mim cannot pick between configs named {dup}'
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, REPO_ROOT))
+def test_config_builds(path):
+    from mmdet.registry import MODELS
+    from mmengine.registry import init_default_scope
+    cfg = Config.fromfile(path)
+    assert cfg.custom_imports == dict(imports=['mmdet_lite'], allow_failed_imports=False)
+    init_default_scope('mmdet')
+    model_cfg = cfg.model.copy()
+    model_cfg.backbone.pop('init_cfg', None)
+    MODELS.build(model_cfg)
+    classes = cfg.train_dataloader.dataset.metainfo['classes']
+    assert cfg.model.bbox_head.num_classes == len(classes)

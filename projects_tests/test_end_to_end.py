@@ -1,0 +1,84 @@
+"""End-to-end on a tiny synthetic split: `mim train` (installed package), kill + `--resume`,
+`mim test` with the COCO table, and mmdet's DetInferencer on the checkpoint."""
+
+import glob
+import os
+import os.path as osp
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from mmdet_lite.datasets.synthetic import make_synthetic_dataset
+
+CONFIG = 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py'
+MIM = osp.join(osp.dirname(sys.executable), 'mim')
+SMALL = ['train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+         'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
+         'val_dataloader.persistent_workers=False', 'test_dataloader.num_workers=0',
+         'test_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1']
+
+
+@pytest.fixture(scope='module')
+def workspace(tmp_path_factory):
+    """A directory with data/synthetic/ (tiny) in which the configs' relative paths resolve."""
+    root = tmp_path_factory.mktemp('e2e')
+    make_synthetic_dataset(str(root / 'data' / 'synthetic'), num_train=24, num_val=8, seed=3)
+    return root
+
+
+def run(cmd, cwd, **kwargs):
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, **kwargs)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    return out
+
+
+@pytest.mark.slow
+def test_mim_train_kill_resume_test_and_inferencer(workspace):
+    work_dir = str(workspace / 'wd')
+    # CONFIG is not a path from `workspace`: mim finds it inside the installed package by name
+    assert not osp.exists(workspace / CONFIG)
+    train = [MIM, 'train', 'mmdet_lite', CONFIG, '--work-dir', work_dir, '--cfg-options', *SMALL]
+
+    # 1. start a 6-epoch run and kill it once the first checkpoint is written
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    proc = subprocess.Popen(train + ['train_cfg.max_epochs=6', 'train_cfg.val_interval=6'],
+                            cwd=workspace, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    deadline = time.time() + 300
+    while not glob.glob(osp.join(work_dir, 'epoch_*.pth')) and proc.poll() is None:
+        assert time.time() < deadline, 'no checkpoint written in time'
+        time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGKILL)
+    out = proc.communicate()[0]
+    assert 'Class-balanced focal loss weights' in out, out[-3000:]
+    done = sorted(glob.glob(osp.join(work_dir, 'epoch_*.pth')))
+    assert done and not osp.exists(osp.join(work_dir, 'epoch_6.pth'))
+
+    # 2. resume from the last checkpoint (weights-only loading of a full Runner checkpoint)
+    out = run(train + ['train_cfg.max_epochs=6', 'train_cfg.val_interval=6', '--resume'],
+              cwd=workspace, timeout=600)
+    assert 'resumed epoch' in out.lower() or 'Load checkpoint from' in out, out[-3000:]
+    assert 'Advance dataloader' in out or 'resumed epoch' in out.lower()
+    assert osp.exists(osp.join(work_dir, 'epoch_6.pth'))
+    assert 'bbox_mAP_50' in out
+
+    # 3. mim test: COCO evaluation with the per-class table
+    ckpt = osp.join(work_dir, 'epoch_6.pth')
+    out = run([MIM, 'test', 'mmdet_lite', CONFIG, '--checkpoint', ckpt, '--work-dir', work_dir,
+               '--cfg-options', *SMALL], cwd=workspace, timeout=300)
+    assert 'bbox_mAP_50' in out
+    for name in ('vehicle', 'pedestrian', 'scooter', 'bicycle'):
+        assert name in out
+
+    # 4. DetInferencer with our config and checkpoint (via tools/draw_predictions.py)
+    repo = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    img = sorted(glob.glob(str(workspace / 'data/synthetic/images/val/*.jpg')))[0]
+    out_img = str(workspace / 'pred.jpg')
+    run([sys.executable, osp.join(repo, 'tools/draw_predictions.py'), osp.join(repo, CONFIG),
+         ckpt, img, '--out', out_img, '--score-thr', '0.0'], cwd=workspace, timeout=300)
+    assert osp.getsize(out_img) > 0

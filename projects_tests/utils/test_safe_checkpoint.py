@@ -1,0 +1,74 @@
+"""Checkpoints load weights-only: mmengine's Runner checkpoints pass, anything else is refused."""
+
+import collections
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer
+from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import _load_checkpoint
+
+import mmdet_lite  # noqa: F401  (installs the loaders)
+from mmdet_lite.utils import UnsafeCheckpointError, safe_torch_load
+
+
+class Payload:
+    """Stands for an arbitrary object a malicious or foreign checkpoint could carry."""
+
+    def __reduce__(self):
+        return (print, ('this must never run',))
+
+
+def test_runner_style_checkpoint_loads_weights_only(tmp_path):
+    buf = HistoryBuffer()
+    buf.update(np.float64(1.5))
+    buf.update(2.0)
+    ckpt = dict(
+        meta=dict(epoch=3, iter=30, seed=np.int64(7), mmdet_version='3.3.0'),
+        state_dict=collections.OrderedDict(w=torch.ones(2, 2)),
+        message_hub=dict(log_scalars={'train/loss': buf}, runtime_info=dict(
+            epoch=3, arr=np.arange(3, dtype=np.float32))),
+        optimizer=dict(state={}, param_groups=[dict(lr=1e-3)]))
+    path = str(tmp_path / 'epoch_3.pth')
+    torch.save(ckpt, path)
+    loaded = _load_checkpoint(path, map_location='cpu')
+    assert loaded['meta']['epoch'] == 3
+    assert isinstance(loaded['message_hub']['log_scalars']['train/loss'], HistoryBuffer)
+    model = torch.nn.Module()
+    model.w = torch.nn.Parameter(torch.zeros(2, 2))
+    load_checkpoint(model, path, strict=True)
+    assert model.w.sum() == 4
+
+
+def test_foreign_objects_are_refused_with_a_clear_message(tmp_path, capsys):
+    path = str(tmp_path / 'evil.pth')
+    torch.save(dict(state_dict={}, extra=Payload()), path)
+    with pytest.raises(UnsafeCheckpointError, match=r'Refusing to unpickle checkpoint .*evil.pth'):
+        _load_checkpoint(path, map_location='cpu')
+    assert 'this must never run' not in capsys.readouterr().out
+
+
+class AttributeGrab:
+    """Pickles as getattr(ndarray, 'tofile'): a generic getattr would hand it a file writer."""
+
+    def __reduce__(self):
+        return (getattr, (np.ndarray, 'tofile'))
+
+
+def test_getattr_only_serves_history_buffer(tmp_path):
+    path = str(tmp_path / 'grab.pth')
+    torch.save(dict(state_dict={}, x=AttributeGrab()), path)
+    with pytest.raises(UnsafeCheckpointError, match='grab.pth'):
+        _load_checkpoint(path, map_location='cpu')
+
+
+def test_missing_and_corrupt_checkpoints(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nope.pth'):
+        safe_torch_load(str(tmp_path / 'nope.pth'))
+    bad = tmp_path / 'bad.pth'
+    bad.write_bytes(b'not a checkpoint at all')
+    with pytest.raises(UnsafeCheckpointError, match='bad.pth'):
+        safe_torch_load(str(bad))
+    assert not osp.exists(tmp_path / 'nope.pth')

@@ -1,0 +1,30 @@
+"""Build hook: ship configs/ and tools/ inside the package as ``mmdet_lite/.mim``.
+
+`mim train mmdet_lite CONFIG` looks for ``<package>/.mim/tools/train.py`` and searches the installed
+package for CONFIG by basename (the MMYOLO layout). Copying at build time keeps one source of truth.
+"""
+
+import os
+import shutil
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+MIM_DIRS = ('configs', 'tools')
+
+
+class BuildPyWithMim(build_py):
+
+    def run(self) -> None:
+        super().run()
+        here = os.path.dirname(os.path.abspath(__file__))
+        mim_root = os.path.join(self.build_lib, 'mmdet_lite', '.mim')
+        for name in MIM_DIRS:
+            src = os.path.join(here, name)
+            dst = os.path.join(mim_root, name)
+            if os.path.isdir(dst):
+                shutil.rmtree(dst)
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+
+
+setup(cmdclass={'build_py': BuildPyWithMim})
