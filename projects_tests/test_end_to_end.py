@@ -4,6 +4,7 @@
 import glob
 import os
 import os.path as osp
+import re
 import signal
 import subprocess
 import sys
@@ -62,8 +63,7 @@ def test_mim_train_kill_resume_test_and_inferencer(workspace):
     # 2. resume from the last checkpoint (weights-only loading of a full Runner checkpoint)
     out = run(train + ['train_cfg.max_epochs=6', 'train_cfg.val_interval=6', '--resume'],
               cwd=workspace, timeout=600)
-    assert 'resumed epoch' in out.lower() or 'Load checkpoint from' in out, out[-3000:]
-    assert 'Advance dataloader' in out or 'resumed epoch' in out.lower()
+    assert re.search(r'resumed epoch: [1-5], iter: [1-9]', out), out[-3000:]
     assert osp.exists(osp.join(work_dir, 'epoch_6.pth'))
     assert 'bbox_mAP_50' in out
 

@@ -11,7 +11,7 @@ from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmdet_lite  # noqa: F401  (registers modules, weights-only checkpoint loading)
-from mmdet_lite.utils.runner_setup import load_config
+from mmdet_lite.utils.runner_setup import find_latest_checkpoint, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -45,7 +45,9 @@ def main() -> None:
         cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':
         cfg.resume = True
-        cfg.load_from = None
+        cfg.load_from = find_latest_checkpoint(cfg.work_dir)
+        if cfg.load_from is None:
+            print(f'--resume: no checkpoint in {cfg.work_dir}, starting from scratch')
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume

@@ -69,7 +69,7 @@ class CheckedCocoDataset(CocoDataset):
         name_to_id = {c['name']: c['id'] for c in raw['categories']}
         self.cat_ids = [name_to_id[name] for name in self.metainfo['classes']]
         self.cat2label = {cat_id: i for i, cat_id in enumerate(self.cat_ids)}
-        self.cat_img_map = {cat_id: list(coco.cat_img_map[cat_id]) for cat_id in self.cat_ids}
+        self.cat_img_map = {cat_id: list(coco.catToImgs[cat_id]) for cat_id in self.cat_ids}
 
         data_list, kept, ann_ids = [], [], []
         for img_id in coco.get_img_ids():

@@ -1,8 +1,11 @@
 """Shared set-up of tools/train.py and tools/test.py: config loading and CPU distributed fixes."""
 
+import glob
 import os
 import os.path as osp
+import re
 from argparse import Namespace
+from typing import Optional
 
 import torch
 import torch.distributed as dist
@@ -43,3 +46,24 @@ def setup_cpu_distributed(cfg: Config) -> None:
             raise RuntimeError(f'--launcher {cfg.launcher} needs a launcher such as torchrun '
                                '(RANK/WORLD_SIZE unset); use --launcher none for one process.')
         dist.init_process_group(backend='gloo')
+
+
+def find_latest_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint to resume from: mmengine's ``last_checkpoint`` record, else the newest
+    ``epoch_N.pth`` / ``iter_N.pth`` in ``work_dir``.
+
+    mmengine writes ``last_checkpoint`` only after the ``.pth`` file; a run killed between the two
+    (or before its first record) would otherwise restart from scratch.
+    """
+    record = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(record):
+        with open(record) as f:
+            path = f.read().strip()
+        if osp.isfile(path):
+            return path
+    found = []
+    for path in glob.glob(osp.join(work_dir, '*.pth')):
+        m = re.fullmatch(r'(epoch|iter)_(\d+)\.pth', osp.basename(path))
+        if m:
+            found.append((int(m.group(2)), osp.getmtime(path), path))
+    return max(found)[2] if found else None

@@ -122,3 +122,11 @@ def test_annotation_path_in_error_is_absolute_or_rooted(tmp_path):
     with pytest.raises(DatasetError) as err:
         make_dataset(str(tmp_path))
     assert osp.join(str(tmp_path), 'annotations', 'train.json') in str(err.value)
+
+
+def test_filter_empty_gt_keeps_annotated_images(tmp_path):
+    images, anns = two_images()
+    images.append(dict(id=3, file_name='c.jpg', width=64, height=48))  # no boxes
+    write_coco(str(tmp_path), images, anns)
+    ds = make_dataset(str(tmp_path), filter_cfg=dict(filter_empty_gt=True, min_size=0))
+    assert sorted(ds.get_data_info(i)['img_id'] for i in range(len(ds))) == [1, 2]

@@ -9,7 +9,7 @@ train_pipeline = [
     dict(type='LoadAnnotations', with_bbox=True),
     # CenterNet-style augmentation: random scale and crop, colour jitter, flip
     dict(type='RandomResize', scale=img_scale, ratio_range=(0.6, 1.4), keep_ratio=True),
-    dict(type='RandomCrop', crop_size=(img_scale[1], img_scale[0]), allow_negative_crop=True),
+    dict(type='RandomCrop', crop_size=img_scale, allow_negative_crop=True),  # (w, h)
     dict(type='Pad', size=img_scale, pad_val=dict(img=(114, 114, 114))),
     dict(type='YOLOXHSVRandomAug'),
     dict(type='RandomFlip', prob=0.5),

@@ -6,7 +6,7 @@ train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='RandomResize', scale=img_scale, ratio_range=(0.7, 1.3), keep_ratio=True),
-    dict(type='RandomCrop', crop_size=(img_scale[1], img_scale[0]), allow_negative_crop=True),
+    dict(type='RandomCrop', crop_size=img_scale, allow_negative_crop=True),  # (w, h)
     dict(type='Pad', size=img_scale, pad_val=dict(img=(114, 114, 114))),
     dict(type='YOLOXHSVRandomAug'),
     dict(type='RandomFlip', prob=0.5),
@@ -20,7 +20,7 @@ test_pipeline = [
     dict(type='PackDetInputs',
          meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor'))
 ]
-train_dataloader = dict(batch_size=16, num_workers=2,
+train_dataloader = dict(batch_size=8, num_workers=2,
                         dataset=dict(pipeline=train_pipeline, filter_cfg=dict(min_size=0)))
 val_dataloader = dict(batch_size=16, num_workers=2, dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader

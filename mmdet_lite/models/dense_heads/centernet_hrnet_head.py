@@ -2,10 +2,13 @@
 
 from typing import List, Sequence, Tuple
 
+import torch.nn as nn
+from mmcv.cnn import build_norm_layer
 from mmdet.models.dense_heads import CenterNetHead
 from mmdet.models.utils import gaussian_radius, gen_gaussian_target, multi_apply
 from mmdet.registry import MODELS
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
+from mmengine.model import bias_init_with_prob, normal_init
 from mmengine.structures import InstanceData
 from torch import Tensor
 
@@ -28,6 +31,11 @@ class CenterNetHRNetHead(CenterNetHead):
         feat_channels: filters of the 3x3 head convolution.
         num_classes: number of object classes.
         in_index: which backbone output to use.
+        input_norm_cfg: optional norm layer (e.g. ``dict(type='BN')``) on the head input. HRNet's
+            fuse layers add branches without renormalising, so a backbone trained from scratch
+            (no ImageNet weights, as for W16 and on the synthetic benchmark) feeds the head
+            activations in the hundreds at initialisation; this keeps them at unit scale. Not in
+            the paper, where the backbone is pre-trained; off by default.
         loss_center_heatmap, loss_wh, loss_offset, train_cfg, test_cfg, init_cfg: as in
             :class:`mmdet.models.dense_heads.CenterNetHead` (Eq. 3 or mmdet's focal loss, Eq. 6,
             Eq. 5; their loss weights are lambda_size and lambda_off of Eq. 7).
@@ -38,6 +46,7 @@ class CenterNetHRNetHead(CenterNetHead):
                  feat_channels: int,
                  num_classes: int,
                  in_index: int = 0,
+                 input_norm_cfg: OptConfigType = None,
                  loss_center_heatmap: ConfigType = dict(type='GaussianFocalLoss', loss_weight=1.0),
                  loss_wh: ConfigType = dict(type='L1Loss', loss_weight=0.1),
                  loss_offset: ConfigType = dict(type='L1Loss', loss_weight=1.0),
@@ -49,14 +58,26 @@ class CenterNetHRNetHead(CenterNetHead):
                          loss_offset=loss_offset, train_cfg=train_cfg, test_cfg=test_cfg,
                          init_cfg=init_cfg)
         self.in_index = in_index
+        self.input_norm = (build_norm_layer(input_norm_cfg, in_channels)[1]
+                           if input_norm_cfg is not None else nn.Identity())
+
+    def init_weights(self) -> None:
+        """mmdet's init, plus a small-std last heatmap conv.
+
+        With a backbone trained from scratch (no ImageNet weights here), default-initialised
+        weights give heatmap logits far from the prior ``p = 0.1`` set by the bias, and the focal
+        loss starts in the thousands; the RetinaNet-style ``std = 0.01`` keeps the prior.
+        """
+        super().init_weights()
+        normal_init(self.heatmap_head[-1], std=0.01, bias=bias_init_with_prob(0.1))
 
     def forward(self, x: Sequence[Tensor]) -> Tuple[List[Tensor]]:
         """Run the head on backbone branch ``in_index``; returns mmdet's single-level outputs."""
-        return multi_apply(self.forward_single, [x[self.in_index]])
+        return multi_apply(self.forward_single, [self.input_norm(x[self.in_index])])
 
     def forward_logits(self, x: Sequence[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
         """Heatmap logits (before the sigmoid), size and offset maps of branch ``in_index``."""
-        feat = x[self.in_index]
+        feat = self.input_norm(x[self.in_index])
         return self.heatmap_head(feat), self.wh_head(feat), self.offset_head(feat)
 
     def get_targets(self, gt_bboxes: List[Tensor], gt_labels: List[Tensor], feat_shape: tuple,
