@@ -16,6 +16,9 @@ from pathlib import Path
 from types import ModuleType
 
 _SYNTHETIC = Path(__file__).resolve().parents[1] / 'mmdet_lite' / 'datasets' / 'synthetic.py'
+if not _SYNTHETIC.is_file():  # run from the installed package (mmdet_lite/.mim/tools/)
+    _SYNTHETIC = (Path(importlib.util.find_spec('mmdet_lite').submodule_search_locations[0]) /
+                  'datasets' / 'synthetic.py')
 
 
 def _load_synthetic() -> ModuleType:

@@ -29,7 +29,9 @@ def _history_buffer_getattr(obj: Any, name: str) -> Any:
     A plain allow-listed ``getattr`` would let a checkpoint reach any attribute of any allowed
     object (e.g. ``ndarray.tofile``), so only those lookups are answered.
     """
-    if obj is HistoryBuffer and name in HistoryBuffer._statistics_methods:
+    # the class-level registry fills only once a HistoryBuffer exists in this process
+    allowed = {'min', 'max', 'current', 'mean', *HistoryBuffer._statistics_methods}
+    if obj is HistoryBuffer and name in allowed:
         return getattr(obj, name)
     raise pickle.UnpicklingError(
         f'getattr({getattr(obj, "__name__", type(obj).__name__)}, {name!r}) is not allowed')
@@ -51,6 +53,15 @@ def register_safe_globals() -> None:
     torch.serialization.add_safe_globals(mmengine_safe_globals())
 
 
+def _reason(err: Exception) -> str:
+    """The line of torch's long weights-only message that names the refused object."""
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    for ln in lines:
+        if any(k in ln for k in ('Unsupported global', 'not allowed', 'Can only build')):
+            return ln
+    return lines[-1] if lines else repr(err)
+
+
 def safe_torch_load(filename: str, map_location: Optional[Any] = None) -> Any:
     """``torch.load(..., weights_only=True)`` with a clear error for refused checkpoints."""
     filename = osp.expanduser(filename)
@@ -64,8 +75,7 @@ def safe_torch_load(filename: str, map_location: Optional[Any] = None) -> Any:
             f"Refusing to unpickle checkpoint '{filename}': it holds objects outside the "
             'weights-only allow-list of mmdet_lite (tensors, numbers, strings, containers and '
             "mmengine's HistoryBuffer/numpy arrays). Re-save only its 'state_dict' (and "
-            "'meta') from a trusted environment. Loader said: " + str(err).splitlines()[0]
-        ) from err
+            "'meta') from a trusted environment. Loader said: " + _reason(err)) from err
     except (RuntimeError, EOFError) as err:
         raise UnsafeCheckpointError(
             f"Checkpoint '{filename}' is corrupt or not a torch checkpoint ({err}).") from err

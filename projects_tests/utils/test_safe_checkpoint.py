@@ -45,7 +45,8 @@ def test_runner_style_checkpoint_loads_weights_only(tmp_path):
 def test_foreign_objects_are_refused_with_a_clear_message(tmp_path, capsys):
     path = str(tmp_path / 'evil.pth')
     torch.save(dict(state_dict={}, extra=Payload()), path)
-    with pytest.raises(UnsafeCheckpointError, match=r'Refusing to unpickle checkpoint .*evil.pth'):
+    with pytest.raises(UnsafeCheckpointError,
+                       match=r"Refusing to unpickle checkpoint .*evil.pth.*GLOBAL print"):
         _load_checkpoint(path, map_location='cpu')
     assert 'this must never run' not in capsys.readouterr().out
 
@@ -72,3 +73,18 @@ def test_missing_and_corrupt_checkpoints(tmp_path):
     with pytest.raises(UnsafeCheckpointError, match='bad.pth'):
         safe_torch_load(str(bad))
     assert not osp.exists(tmp_path / 'nope.pth')
+
+
+def test_history_buffer_checkpoint_loads_in_a_fresh_process(tmp_path):
+    """HistoryBuffer registers its statistics methods only when one is created: a process that
+    loads a checkpoint before creating any (tools/test.py, a teacher) must still succeed."""
+    import subprocess
+    import sys
+    buf = HistoryBuffer()
+    buf.update(1.0)
+    path = str(tmp_path / 'hb.pth')
+    torch.save(dict(message_hub=dict(log_scalars={'loss': buf})), path)
+    code = ('import mmdet_lite; from mmengine.runner.checkpoint import _load_checkpoint; '
+            f'print(type(_load_checkpoint({path!r})["message_hub"]["log_scalars"]["loss"]))')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    assert 'HistoryBuffer' in out.stdout, out.stderr[-2000:]
