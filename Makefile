@@ -34,8 +34,8 @@ install:
 demo: install
 	$(PY) tools/make_synthetic.py --out data/synthetic
 	mim train mmdet_lite $(DEMO_CONFIG) --work-dir $(DEMO_DIR)
-	mim test mmdet_lite $(DEMO_CONFIG) --checkpoint $(DEMO_DIR)/epoch_2.pth --work-dir $(DEMO_DIR)
-	$(PY) tools/draw_predictions.py $(DEMO_CONFIG) $(DEMO_DIR)/epoch_2.pth \
+	mim test mmdet_lite $(DEMO_CONFIG) --checkpoint $(DEMO_DIR)/epoch_3.pth --work-dir $(DEMO_DIR)
+	$(PY) tools/draw_predictions.py $(DEMO_CONFIG) $(DEMO_DIR)/epoch_3.pth \
 	  data/synthetic/images/val/000000.jpg --out $(DEMO_DIR)/demo_prediction.jpg
 
 test: install
