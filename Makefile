@@ -36,7 +36,7 @@ demo: install
 	mim train mmdet_lite $(DEMO_CONFIG) --work-dir $(DEMO_DIR)
 	mim test mmdet_lite $(DEMO_CONFIG) --checkpoint $(DEMO_DIR)/epoch_3.pth --work-dir $(DEMO_DIR)
 	$(PY) tools/draw_predictions.py $(DEMO_CONFIG) $(DEMO_DIR)/epoch_3.pth \
-	  data/synthetic/images/val/000000.jpg --out $(DEMO_DIR)/demo_prediction.jpg
+	  data/synthetic/images/val/000001.jpg --out $(DEMO_DIR)/demo_prediction.jpg
 
 test: install
 	$(PY) -m pytest projects_tests $(PYTEST_ARGS)

@@ -1,4 +1,4 @@
-# Mobile CenterNet teacher, HRNet-W32, head conv 64; built-in synthetic benchmark, CPU-sized (288x160, 12 epochs).
+# Mobile CenterNet teacher, HRNet-W32, head conv 64; built-in synthetic benchmark, CPU-sized (288x160, 3 epochs).
 _base_ = [
     '../_base_/models/mcn_hrnet-w32.py', '../_base_/datasets/synthetic_quick.py',
     '../_base_/schedules/mcn_adam_quick.py', '../_base_/default_runtime.py'
