@@ -4,12 +4,30 @@ import glob
 import os
 import os.path as osp
 import re
-from argparse import Namespace
+from argparse import ArgumentParser, Namespace
 from typing import Optional
 
 import torch
 import torch.distributed as dist
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
+
+
+def add_common_args(parser: ArgumentParser) -> None:
+    """The arguments tools/train.py and tools/test.py share (mmdet's names)."""
+    parser.add_argument('--work-dir', help='the dir to save logs, models and metrics')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, key=value')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def parse_common_args(parser: ArgumentParser) -> Namespace:
+    """Parse, and export ``LOCAL_RANK`` when only ``--local-rank`` gave it."""
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
 
 
 def load_config(args: Namespace) -> Config:
