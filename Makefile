@@ -11,7 +11,7 @@ DEMO_CONFIG := configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint format
+.PHONY: install demo test lint format ablation-mcn benchmark-kd
 
 install:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ demo: install
 	mim test mmdet_lite $(DEMO_CONFIG) --checkpoint $(DEMO_DIR)/epoch_3.pth --work-dir $(DEMO_DIR)
 	$(PY) tools/draw_predictions.py $(DEMO_CONFIG) $(DEMO_DIR)/epoch_3.pth \
 	  data/synthetic/images/val/000001.jpg --out $(DEMO_DIR)/demo_prediction.jpg
+
+# Table 2 of Mobile CenterNet on the synthetic benchmark (teacher reused when already trained)
+ablation-mcn: install
+	$(PY) tools/reproduce_mobile_centernet.py --work-dir work_dirs/ablation_mcn
+
+benchmark-kd: install
+	$(PY) tools/benchmark_kd.py
 
 test: install
 	$(PY) -m pytest projects_tests $(PYTEST_ARGS)

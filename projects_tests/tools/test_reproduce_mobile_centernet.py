@@ -1,0 +1,53 @@
+"""The ablation tool's per-class AP@0.5 (pycocotools) and its report."""
+
+import importlib.util
+import json
+import os.path as osp
+
+import pytest
+
+from projects_tests.conftest import REPO_ROOT, write_coco
+
+
+def load_tool():
+    path = osp.join(REPO_ROOT, 'tools', 'reproduce_mobile_centernet.py')
+    spec = importlib.util.spec_from_file_location('reproduce_mobile_centernet', path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture
+def gt_file(tmp_path):
+    images = [dict(id=1, file_name='a.jpg', width=100, height=80)]
+    anns = [dict(id=1, image_id=1, category_id=1, bbox=[10, 10, 30, 20], area=600, iscrowd=0),
+            dict(id=2, image_id=1, category_id=2, bbox=[50, 30, 20, 40], area=800, iscrowd=0)]
+    return write_coco(str(tmp_path), images, anns, write_images=False)
+
+
+def test_ap50_per_class(tmp_path, gt_file):
+    tool = load_tool()
+    dets = [dict(image_id=1, category_id=1, bbox=[11, 10, 30, 20], score=0.9),  # IoU > 0.5
+            dict(image_id=1, category_id=2, bbox=[0, 0, 10, 10], score=0.8)]  # a miss
+    det_file = tmp_path / 'dets.json'
+    det_file.write_text(json.dumps(dets))
+    classes = ('vehicle', 'pedestrian', 'scooter', 'bicycle')
+    ap = tool.ap50_per_class(gt_file, str(det_file), classes)
+    assert ap['vehicle'] == pytest.approx(1.0) and ap['pedestrian'] == 0.0
+    # classes without ground truth are left out of the mean, as in pycocotools
+    assert ap['mAP50'] == pytest.approx(0.5)
+    det_file.write_text('[]')
+    assert tool.ap50_per_class(gt_file, str(det_file), classes)['mAP50'] == 0.0
+
+
+def test_report(tmp_path):
+    tool = load_tool()
+    classes = ('a', 'b')
+    rows = [dict(name='m1', ap=dict(mAP50=0.5, a=0.75, b=0.25), train_s=120.0, params_m=1.6,
+                 gmacs=5.7, ms=40.0),
+            dict(name='m2', ap=dict(mAP50=0.1, a=0.2, b=0.0), train_s=None, params_m=28.6,
+                 gmacs=29.5, ms=300.0)]
+    text = tool.write_report(rows, classes, str(tmp_path), 600.0)
+    assert '| m1 | 0.500 | 0.750 | 0.250 | 1.60 | 5.70 | 40 | 2.0 |' in text
+    assert 'reused' in text and 'Total run time 10.0 min' in text
+    assert (tmp_path / 'ablation.png').stat().st_size > 1000
