@@ -173,7 +173,7 @@ def bench_step(device: str, repeats: int, shape, batch: int) -> dict:
     g = torch.Generator().manual_seed(0)
     inputs = torch.randn(batch, 3, h, w, generator=g).to(device)
     samples = []
-    for k in range(batch):
+    for _ in range(batch):
         meta = dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w), batch_input_shape=(h, w))
         xy = torch.rand(6, 2, generator=g) * torch.tensor([w * 0.7, h * 0.7])
         wh = 8 + torch.rand(6, 2, generator=g) * torch.tensor([w * 0.25, h * 0.25])
