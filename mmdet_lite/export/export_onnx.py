@@ -1,0 +1,134 @@
+"""Export a trained mmdet_lite detector to an end-to-end ONNX file (static shape, opset 11)."""
+
+import os
+import os.path as osp
+from typing import Optional, Tuple
+
+import onnx
+import torch
+import torch.nn as nn
+from mmengine.config import Config
+
+from .centernet_end2end import CenterNetEnd2End
+
+
+class ExportError(RuntimeError):
+    """The config, checkpoint or shape given to the exporter cannot be used; says what to do."""
+
+
+def model_stride(detector: nn.Module) -> int:
+    """The factor input sides must be divisible by (the deepest downsampling of the backbone)."""
+    backbone = getattr(detector, 'backbone', None)
+    extra = getattr(backbone, 'extra', None)
+    if isinstance(extra, dict) and 'stage4' in extra:  # HRNet: 4x stem, then /2 per branch
+        return 4 * 2 ** (len(extra['stage4']['num_channels']) - 1)
+    divisor = getattr(detector.data_preprocessor, 'pad_size_divisor', 1)
+    return max(32, int(divisor))
+
+
+def check_shape(shape: Tuple[int, int], stride: int) -> None:
+    """Refuse a shape the model cannot take, suggesting the nearest valid one."""
+    bad = [s for s in shape if s <= 0 or s % stride]
+    if bad:
+        nearest = tuple(max(stride, int(round(s / stride)) * stride) for s in shape)
+        raise ExportError(f'--shape {shape[0]} {shape[1]} (H W) is not divisible by the model '
+                          f'stride {stride}; the nearest valid shape is --shape {nearest[0]} '
+                          f'{nearest[1]}.')
+
+
+def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Config]:
+    """Build ``config``'s model (no pretrained downloads) and load ``checkpoint`` strictly."""
+    from mmdet.registry import MODELS
+    from mmengine.registry import init_default_scope
+    from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
+
+    cfg = Config.fromfile(config)
+    init_default_scope(cfg.get('default_scope', 'mmdet'))
+    model_cfg = cfg.model.copy()
+    if model_cfg.get('type') == 'StructuredKDDistiller':
+        raise ExportError(f'{config} is a distillation config: export the checkpoint with the '
+                          'plain student config it inherits (KD checkpoints are student '
+                          'checkpoints).')
+    model_cfg.get('backbone', {}).pop('init_cfg', None)
+    model = MODELS.build(model_cfg)
+    if checkpoint is not None:
+        if not osp.isfile(checkpoint):
+            raise ExportError(f'Checkpoint {checkpoint!r} not found.')
+        ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+        state = ckpt.get('state_dict', ckpt)
+        own = model.state_dict()
+        missing = sorted(set(own) - set(state))
+        unexpected = sorted(set(state) - set(own))
+        mismatched = sorted(k for k in set(own) & set(state) if own[k].shape != state[k].shape)
+        if missing or unexpected or mismatched:
+            def show(keys):
+                return ', '.join(keys[:5]) + (f' (+{len(keys) - 5} more)' if len(keys) > 5 else '')
+            raise ExportError(
+                f'Checkpoint {checkpoint} does not match config {config}: '
+                + '; '.join(part for part in (
+                    f'{len(missing)} missing keys: {show(missing)}' if missing else '',
+                    f'{len(unexpected)} unexpected keys: {show(unexpected)}' if unexpected else '',
+                    'shape mismatch: ' + ', '.join(
+                        f'{k} {tuple(state[k].shape)} vs {tuple(own[k].shape)}'
+                        for k in mismatched[:5]) if mismatched else '') if part)
+                + '. Pass the config the checkpoint was trained with (for a KD run: the plain '
+                'student config).')
+        _load_checkpoint_to_model(model, state, strict=True)
+    return model.eval(), cfg
+
+
+def inline_initializer_identities(model: onnx.ModelProto) -> onnx.ModelProto:
+    """Point consumers of ``Identity(initializer)`` at the initializer itself.
+
+    The TorchScript exporter de-duplicates equal weights (e.g. folded zero biases) through
+    ``Identity`` nodes; TensorRT's parser then sees a Conv whose weights are not an initializer.
+    """
+    inits = {t.name for t in model.graph.initializer}
+    outputs = {o.name for o in model.graph.output}
+    alias = {}
+    keep = []
+    for node in model.graph.node:
+        if node.op_type == 'Identity' and node.input[0] in inits and node.output[0] not in outputs:
+            alias[node.output[0]] = node.input[0]
+        else:
+            keep.append(node)
+    for node in keep:
+        for k, name in enumerate(node.input):
+            if name in alias:
+                node.input[k] = alias[name]
+    del model.graph.node[:]
+    model.graph.node.extend(keep)
+    return model
+
+
+def end2end_module(detector: nn.Module, shape: Tuple[int, int]) -> nn.Module:
+    """The export wrapper for ``detector``'s head."""
+    head = type(getattr(detector, 'bbox_head', None)).__name__
+    if head == 'CenterNetHRNetHead':
+        return CenterNetEnd2End(detector, shape)
+    raise ExportError(f'No end-to-end ONNX export for heads of type {head} yet.')
+
+
+def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], out: str,
+                fp16: bool = False, opset: int = 11) -> str:
+    """Write ``out`` (``input [1,3,H,W]`` -> ``dets [1,K,5]``, ``labels [1,K]``); return it."""
+    detector, _ = load_detector(config, checkpoint)
+    check_shape(shape, model_stride(detector))
+    module = end2end_module(detector, shape).eval()
+    dummy = torch.zeros(1, 3, *shape)
+    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
+    with torch.no_grad():
+        torch.onnx.export(module, (dummy, ), out, opset_version=opset, dynamo=False,
+                          input_names=['input'], output_names=['dets', 'labels'],
+                          do_constant_folding=True)
+    model = inline_initializer_identities(onnx.load(out))
+    if fp16:
+        from .fp16 import convert_to_fp16
+        model = convert_to_fp16(model)
+    onnx.checker.check_model(model)
+    onnx.save(model, out)
+    return out
+
+
+__all__ = ['ExportError', 'check_shape', 'end2end_module', 'export_onnx', 'load_detector',
+           'model_stride']
