@@ -11,7 +11,8 @@ from torch import Tensor
 class CenterNetEnd2End(nn.Module):
     """Image in, ``dets [1, K, 5]`` (x1, y1, x2, y2, score) and ``labels [1, K]`` (int32) out.
 
-    Wraps a trained :class:`CenterNetHRNetHead` detector for a static ``(H, W)`` input with the
+    Wraps a trained :class:`CenterNetHRNetHead` detector (or mmdet's ``CenterNetHead``, for
+    side-by-side benchmarks) for a static ``(H, W)`` input with the
     data preprocessor's normalisation (and BGR->RGB flip) inside, and decodes the heatmap in the
     graph as mmdet's ``CenterNetHead._decode_heatmap`` does (Zhou et al.: local maxima by a 3x3
     max-pool, top-K over classes x positions, no NMS), with standard ONNX operators only.
@@ -40,8 +41,7 @@ class CenterNetEnd2End(nn.Module):
         self.kernel = int(head.test_cfg.local_maximum_kernel)
         self.input_shape = tuple(input_shape)
         with torch.no_grad():
-            logits = head.forward_logits(detector.extract_feat(
-                torch.zeros(1, 3, *input_shape)))[0]
+            logits = self._head_outputs(detector.extract_feat(torch.zeros(1, 3, *input_shape)))[0]
         num_classes, out_h, out_w = logits.shape[1:]
         self.num_classes, self.out_hw = num_classes, (out_h, out_w)
         idx = torch.arange(num_classes * out_h * out_w)
@@ -55,11 +55,19 @@ class CenterNetEnd2End(nn.Module):
             raise ValueError(f'test_cfg.topk={self.topk} exceeds the {num_classes}x{out_h}x{out_w} '
                              'heatmap; lower it or export a larger input shape')
 
+    def _head_outputs(self, feats: Tuple[Tensor, ...]) -> Tuple[Tensor, Tensor, Tensor]:
+        """Heatmap logits, size and offset maps (our head, or mmdet's single-level one)."""
+        head = self.detector.bbox_head
+        if hasattr(head, 'forward_logits'):
+            return head.forward_logits(feats)
+        x = feats[0]
+        return head.heatmap_head(x), head.wh_head(x), head.offset_head(x)
+
     def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
         if self.bgr_to_rgb:
             img = torch.cat([img[:, 2:3], img[:, 1:2], img[:, 0:1]], dim=1)
         x = (img - self.mean) * self.inv_std
-        logits, wh, offset = self.detector.bbox_head.forward_logits(self.detector.extract_feat(x))
+        logits, wh, offset = self._head_outputs(self.detector.extract_feat(x))
         heat = logits.sigmoid()
         pad = (self.kernel - 1) // 2
         hmax = F.max_pool2d(heat, self.kernel, stride=1, padding=pad)

@@ -9,6 +9,7 @@ import torch
 import torch.nn as nn
 from mmengine.config import Config
 
+from ..utils.config_paths import resolve_config_path
 from .centernet_end2end import CenterNetEnd2End
 
 
@@ -42,7 +43,7 @@ def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Co
     from mmengine.registry import init_default_scope
     from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 
-    cfg = Config.fromfile(config)
+    cfg = Config.fromfile(resolve_config_path(config))
     init_default_scope(cfg.get('default_scope', 'mmdet'))
     model_cfg = cfg.model.copy()
     if model_cfg.get('type') == 'StructuredKDDistiller':
@@ -104,7 +105,7 @@ def inline_initializer_identities(model: onnx.ModelProto) -> onnx.ModelProto:
 def end2end_module(detector: nn.Module, shape: Tuple[int, int]) -> nn.Module:
     """The export wrapper for ``detector``'s head."""
     head = type(getattr(detector, 'bbox_head', None)).__name__
-    if head == 'CenterNetHRNetHead':
+    if head in ('CenterNetHRNetHead', 'CenterNetHead'):
         return CenterNetEnd2End(detector, shape)
     raise ExportError(f'No end-to-end ONNX export for heads of type {head} yet.')
 

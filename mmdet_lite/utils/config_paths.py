@@ -17,8 +17,20 @@ def config_search_dirs() -> List[Path]:
 
 
 def resolve_config_path(path: str) -> str:
-    """Absolute path of ``path``, e.g. ``'configs/mobile_centernet/x.py'`` or
-    ``'mobile_centernet/x.py'``; raises ``FileNotFoundError`` listing the places tried."""
+    """Absolute path of ``path``, e.g. ``'configs/mobile_centernet/x.py'``,
+    ``'mobile_centernet/x.py'`` or ``'mmdet::centernet/x.py'`` (a config shipped in an installed
+    OpenMMLab package); raises ``FileNotFoundError`` listing the places tried."""
+    if '::' in path:
+        import importlib
+        scope, rel_path = path.split('::', 1)
+        try:
+            pkg = importlib.import_module(scope)
+        except ImportError as err:
+            raise FileNotFoundError(f'Config {path!r}: package {scope!r} is not installed') from err
+        full = Path(pkg.__file__).parent / '.mim' / 'configs' / rel_path
+        if not full.is_file():
+            raise FileNotFoundError(f'Config {path!r} not found: no {full}')
+        return str(full)
     if osp.isabs(path):
         if osp.isfile(path):
             return path

@@ -1,0 +1,207 @@
+"""CPU latency of our exported detectors beside mmdet peers exported the same way, in one run.
+
+    python tools/benchmark_latency.py [--work-dir work_dirs/latency] [--repeats 30]
+
+For each model: the end-to-end ONNX (tools/export_onnx.py path, fp32 and fp16 file sizes),
+onnxruntime latency with 1 thread and with all threads (median of ``--repeats`` runs after
+warm-up, session creation excluded), PyTorch latency of the same end-to-end module, params and
+GMACs. Weights are random: latency does not depend on them for these NMS-free graphs. A plain
+stack of 3x3 convolutions, timed the same way, gives the GMAC/s the runtime reaches on this
+machine; each model's achieved GMAC/s is reported as a fraction of it. Writes ``latency.md``
+and ``latency.png`` (latency vs GMACs) to the work dir and prints each ratio ours / peer.
+
+Pairs (ours vs peer): Mobile CenterNet W16 vs mmdet CenterNet-R18 at 576x320 (target: <= 0.5x
+onnxruntime 1-thread latency). RefineDetLite vs SSDLite-MobileNetV2 and the SSD students vs SSD300
+join when those families land.
+"""
+
+import argparse
+import json
+import os
+import os.path as osp
+import statistics
+import sys
+import time
+from typing import Callable, Dict, List
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+import mmdet_lite  # noqa: F401
+from mmdet_lite.export import export_onnx, load_detector
+from mmdet_lite.export.export_onnx import end2end_module
+
+MODELS_TO_RUN = [
+    # key, label, config, (H, W), peer key (for ours) or None
+    ('mcn_w16', 'Mobile CenterNet HRNet-W16 (ours)',
+     'configs/mobile_centernet/mcn_hrnet-w16_synthetic.py', (320, 576), 'centernet_r18'),
+    ('mcn_w32', 'Mobile CenterNet HRNet-W32 teacher (ours)',
+     'configs/mobile_centernet/mcn_hrnet-w32_teacher_synthetic.py', (320, 576), 'centernet_r18'),
+    ('centernet_r18', 'CenterNet-R18 (mmdet)',
+     'mmdet::centernet/centernet_r18_8xb16-crop512-140e_coco.py', (320, 576), None),
+]
+NOT_LANDED = ['RefineDetLite72 vs SSDLite-MobileNetV2 (issue 5)',
+              'SSD students vs SSD300-VGG16 (issue 6)']
+
+
+def median_ms(fn: Callable[[], object], repeats: int, warmup: int = 5) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def ort_latency(path: str, shape, threads: int, repeats: int) -> float:
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads  # 0: onnxruntime's default, all physical cores
+    opts.inter_op_num_threads = 1
+    sess = ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
+    name = sess.get_inputs()[0].name
+    x = np.random.default_rng(0).uniform(0, 255, (1, 3, *shape)).astype(np.float32)
+    return median_ms(lambda: sess.run(None, {name: x}), repeats)
+
+
+class ConvStack(nn.Module):
+    """Plain 3x3 conv + ReLU layers: what the runtime reaches on dense convolutions."""
+
+    def __init__(self, channels: int = 64, layers: int = 8) -> None:
+        super().__init__()
+        self.body = nn.Sequential(*[m for _ in range(layers) for m in
+                                    (nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU())])
+
+    def forward(self, x):
+        return self.body(x)
+
+
+def conv_stack_rate(work_dir: str, repeats: int) -> Dict[str, float]:
+    """GMAC/s of onnxruntime (1 and all threads) on a 64-channel 3x3 conv stack at 80x144."""
+    channels, layers, h, w = 64, 8, 80, 144
+    model = ConvStack(channels, layers).eval()
+    path = osp.join(work_dir, 'conv_stack.onnx')
+    with torch.no_grad():
+        torch.onnx.export(model, (torch.zeros(1, channels, h, w), ), path, opset_version=11,
+                          dynamo=False, input_names=['input'])
+    gmacs = layers * channels * channels * 9 * h * w / 1e9
+    res = dict(gmacs=gmacs)
+    for threads, key in ((1, 'ort_1t'), (0, 'ort_all')):
+        import onnxruntime as ort
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        sess = ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
+        x = np.random.default_rng(0).standard_normal((1, channels, h, w)).astype(np.float32)
+        ms = median_ms(lambda s=sess, x=x: s.run(None, {'input': x}), repeats)
+        res[key + '_gmacs_per_s'] = gmacs / (ms / 1e3)
+    return res
+
+
+def complexity(config: str, shape) -> Dict[str, float]:
+    from mmengine.analysis import get_model_complexity_info
+    det, _ = load_detector(config, None)
+
+    class Tensors(nn.Module):
+        def __init__(self, d):
+            super().__init__()
+            self.d = d
+
+        def forward(self, x):
+            return self.d._forward(x)
+
+    with torch.no_grad():
+        info = get_model_complexity_info(Tensors(det), inputs=(torch.zeros(1, 3, *shape), ),
+                                         show_table=False, show_arch=False)
+    return dict(params_m=info['params'] / 1e6, gmacs=info['flops'] / 1e9)
+
+
+def bench_model(key: str, label: str, config: str, shape, work_dir: str, repeats: int) -> dict:
+    print(f'== {label}: {config} at {shape[1]}x{shape[0]}', flush=True)
+    fp32 = export_onnx(config, None, shape, osp.join(work_dir, f'{key}.onnx'))
+    fp16 = export_onnx(config, None, shape, osp.join(work_dir, f'{key}_fp16.onnx'), fp16=True)
+    row = dict(key=key, label=label, config=config, shape=list(shape),
+               onnx_mb=osp.getsize(fp32) / 2 ** 20, onnx_fp16_mb=osp.getsize(fp16) / 2 ** 20)
+    row.update(complexity(config, shape))
+    row['ort_1t_ms'] = ort_latency(fp32, shape, 1, repeats)
+    row['ort_all_ms'] = ort_latency(fp32, shape, 0, repeats)
+    det, _ = load_detector(config, None)
+    module = end2end_module(det, shape).eval()
+    x = torch.rand(1, 3, *shape) * 255
+    with torch.no_grad():
+        row['torch_ms'] = median_ms(lambda: module(x), repeats)
+    return row
+
+
+def write_report(rows: List[dict], rate: dict, work_dir: str) -> str:
+    lines = [
+        '# CPU latency, end-to-end (decoding included), batch 1', '',
+        f'torch {torch.__version__}, onnxruntime '
+        f'{__import__("onnxruntime").__version__}, {os.cpu_count()} CPUs. Plain 3x3 conv stack: '
+        f"{rate['ort_1t_gmacs_per_s']:.1f} GMAC/s (1 thread), "
+        f"{rate['ort_all_gmacs_per_s']:.1f} GMAC/s (all threads).", '',
+        '| model | input (WxH) | params (M) | GMACs | ONNX MB (fp32 / fp16) | ORT 1 thread ms '
+        '| ORT all threads ms | PyTorch ms | GMAC/s (ORT 1 thread) | of conv-stack rate |',
+        '|---|---|---|---|---|---|---|---|---|---|'
+    ]
+    for r in rows:
+        achieved = r['gmacs'] / (r['ort_1t_ms'] / 1e3)
+        lines.append(
+            f"| {r['label']} | {r['shape'][1]}x{r['shape'][0]} | {r['params_m']:.2f} "
+            f"| {r['gmacs']:.2f} | {r['onnx_mb']:.2f} / {r['onnx_fp16_mb']:.2f} "
+            f"| {r['ort_1t_ms']:.1f} | {r['ort_all_ms']:.1f} | {r['torch_ms']:.1f} "
+            f"| {achieved:.1f} | {achieved / rate['ort_1t_gmacs_per_s']:.0%} |")
+    lines += ['', '| ours / peer | ORT 1 thread | ORT all threads | PyTorch | GMACs |',
+              '|---|---|---|---|---|']
+    by_key = {r['key']: r for r in rows}
+    for key, _, _, _, peer in MODELS_TO_RUN:
+        if peer and key in by_key and peer in by_key:
+            a, b = by_key[key], by_key[peer]
+            ratios = [a[k] / b[k] for k in ('ort_1t_ms', 'ort_all_ms', 'torch_ms', 'gmacs')]
+            lines.append(f"| {a['label']} / {b['label']} | "
+                         + ' | '.join(f'{x:.2f}x' for x in ratios) + ' |')
+    lines += ['', 'Not measured yet: ' + '; '.join(NOT_LANDED) + '.']
+    text = '\n'.join(lines) + '\n'
+    with open(osp.join(work_dir, 'latency.md'), 'w') as f:
+        f.write(text)
+
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for r in rows:
+        ax.scatter(r['gmacs'], r['ort_1t_ms'], s=40)
+        ax.annotate(r['label'], (r['gmacs'], r['ort_1t_ms']), fontsize=7)
+    ax.set_xlabel('GMACs')
+    ax.set_ylabel('onnxruntime 1-thread latency (ms)')
+    ax.set_title('Latency vs GMACs (CPU)')
+    fig.tight_layout()
+    fig.savefig(osp.join(work_dir, 'latency.png'), dpi=120)
+    return text
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--work-dir', default='work_dirs/latency')
+    parser.add_argument('--repeats', type=int, default=30)
+    parser.add_argument('--only', nargs='*', help='model keys to run (default: all)')
+    args = parser.parse_args(argv)
+    os.makedirs(args.work_dir, exist_ok=True)
+    rate = conv_stack_rate(args.work_dir, args.repeats)
+    rows = [bench_model(key, label, cfg, shape, args.work_dir, args.repeats)
+            for key, label, cfg, shape, _ in MODELS_TO_RUN if not args.only or key in args.only]
+    with open(osp.join(args.work_dir, 'latency.json'), 'w') as f:
+        json.dump(dict(conv_stack=rate, models=rows), f, indent=2)
+    text = write_report(rows, rate, args.work_dir)
+    print('\n' + text)
+    by_key = {r['key']: r for r in rows}
+    if 'mcn_w16' in by_key and 'centernet_r18' in by_key:
+        ratio = by_key['mcn_w16']['ort_1t_ms'] / by_key['centernet_r18']['ort_1t_ms']
+        print(f'target Mobile CenterNet W16 <= 0.5x CenterNet-R18 (ORT, 1 thread, 576x320): '
+              f'{ratio:.2f}x, ' + ('met' if ratio <= 0.5 else 'NOT met'))
+
+
+if __name__ == '__main__':
+    sys.exit(main())
