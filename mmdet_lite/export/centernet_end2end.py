@@ -1,6 +1,6 @@
 """End-to-end ONNX graph of a CenterNet detector (Mobile CenterNet), TensorRT-8.2 friendly."""
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -17,11 +17,8 @@ class CenterNetEnd2End(nn.Module):
     graph as mmdet's ``CenterNetHead._decode_heatmap`` does (Zhou et al.: local maxima by a 3x3
     max-pool, top-K over classes x positions, no NMS), with standard ONNX operators only.
 
-    The decoding avoids what TensorRT 8.2's ONNX parser rejects: the class, x and y of a flat
-    top-K index come from constant lookup tables (``Gather``) instead of ``//`` and ``%``
-    (exported as ``Div``/``Mod``, and ``Mod`` is unsupported), and the size/offset maps are tiled
-    over classes so that the same index gathers them. ``K`` is a constant, the max-pool returns
-    no indices and scaling uses ``Mul`` by constants (no ``Reciprocal``).
+    The decoding (:func:`decode_centernet`) avoids what TensorRT 8.2's ONNX parser rejects: no
+    ``Mod`` (integer ``%``), no ``Reciprocal``, a constant ``K``, no max-pool indices.
 
     Input: ``[1, 3, H, W]`` float32, raw 0-255 pixels in the channel order of the training
     images as loaded by mmcv (BGR), already resized to ``(H, W)``. Boxes are in that input's
@@ -44,13 +41,8 @@ class CenterNetEnd2End(nn.Module):
             logits = self._head_outputs(detector.extract_feat(torch.zeros(1, 3, *input_shape)))[0]
         num_classes, out_h, out_w = logits.shape[1:]
         self.num_classes, self.out_hw = num_classes, (out_h, out_w)
-        idx = torch.arange(num_classes * out_h * out_w)
-        pos = idx % (out_h * out_w)
-        # lookup tables indexed by the flat top-K index over [C, h, w]
-        self.register_buffer('cls_table', (idx // (out_h * out_w)).float(), persistent=False)
-        self.register_buffer('x_table', (pos % out_w).float(), persistent=False)
-        self.register_buffer('y_table', (pos // out_w).float(), persistent=False)
-        self.scale = (input_shape[1] / out_w, input_shape[0] / out_h)
+        if num_classes * out_h * out_w >= 2 ** 23:  # float index arithmetic stays exact below
+            raise ValueError('heatmap too large for exact float32 index decoding')
         if self.topk > num_classes * out_h * out_w:
             raise ValueError(f'test_cfg.topk={self.topk} exceeds the {num_classes}x{out_h}x{out_w} '
                              'heatmap; lower it or export a larger input shape')
@@ -68,29 +60,53 @@ class CenterNetEnd2End(nn.Module):
             img = torch.cat([img[:, 2:3], img[:, 1:2], img[:, 0:1]], dim=1)
         x = (img - self.mean) * self.inv_std
         logits, wh, offset = self._head_outputs(self.detector.extract_feat(x))
-        heat = logits.sigmoid()
-        pad = (self.kernel - 1) // 2
-        hmax = F.max_pool2d(heat, self.kernel, stride=1, padding=pad)
-        heat = heat * (hmax == heat).float()
-        scores, inds = heat.reshape(1, -1).topk(self.topk, dim=1)
-        inds = inds[0]
-        hw = self.out_hw[0] * self.out_hw[1]
-        # [2, h*w] -> [2, C*h*w]: one flat index addresses heatmap, size and offset alike
-        # (torch.cat, not .repeat: repeat exports an INT64 ConstantOfShape, FP32-only in TRT 8.2)
-        wh = torch.cat([wh.reshape(2, hw)] * self.num_classes, dim=1)[:, inds]
-        offset = torch.cat([offset.reshape(2, hw)] * self.num_classes, dim=1)[:, inds]
-        cx = self.x_table[inds] + offset[0]
-        cy = self.y_table[inds] + offset[1]
-        half_w, half_h = wh[0] * 0.5, wh[1] * 0.5
-        sx, sy = self.scale
-        h_in, w_in = self.input_shape
-        x1 = ((cx - half_w) * sx).clamp(0, w_in)
-        y1 = ((cy - half_h) * sy).clamp(0, h_in)
-        x2 = ((cx + half_w) * sx).clamp(0, w_in)
-        y2 = ((cy + half_h) * sy).clamp(0, h_in)
-        dets = torch.stack([x1, y1, x2, y2, scores[0]], dim=1).unsqueeze(0)
-        labels = self.cls_table[inds].to(torch.int32).unsqueeze(0)
-        return dets, labels
+        return decode_centernet(logits.sigmoid(), wh, offset, self.input_shape, self.topk,
+                                self.kernel, static_hw=(int(self.out_hw[0]), int(self.out_hw[1])))
 
 
-__all__ = ['CenterNetEnd2End']
+def decode_centernet(heat: Tensor, wh: Tensor, offset: Tensor, input_hw: Tuple[int, int],
+                     k: int = 100, kernel: int = 3,
+                     static_hw: Optional[Tuple[int, int]] = None) -> Tuple[Tensor, Tensor]:
+    """mmdet's ``CenterNetHead._decode_heatmap`` in TensorRT-8.2-parsable operators.
+
+    ``heat`` are sigmoid heatmaps ``[B, C, h, w]``; returns ``dets [B, k, 5]`` (boxes in input
+    pixels, clipped to the input) and ``labels [B, k]`` int32. The flat top-k index is split
+    into class, y and x with float ``Mul``/``Floor``/``Sub`` (exact: every index is an integer
+    below 2^23) rather than integer ``//`` and ``%``, which export to ``Mod``; the size and offset
+    maps are tiled over classes so that the same index gathers them (``GatherElements``).
+    ``static_hw``: the heatmap size as Python ints for a static-shape export; otherwise the traced
+    sizes are used and scale factors become graph ops (``Reciprocal`` among them).
+    """
+    b, c, h, w = heat.shape
+    if static_hw is not None:
+        h, w = static_hw
+    hmax = F.max_pool2d(heat, kernel, stride=1, padding=(kernel - 1) // 2)
+    heat = heat * (hmax == heat).float()
+    scores, inds = heat.reshape(b, -1).topk(k, dim=1)
+    hw = h * w
+    ind = inds.float()
+    # (i + 0.5) * (1 / d) stays >= 0.5 / d away from the integers, far more than the float32
+    # rounding error, so its floor is exactly i // d (a division by a Python number exports as
+    # Reciprocal, unsupported by TensorRT 8.2)
+    cls = torch.floor((ind + 0.5) * (1.0 / hw))
+    pos = ind - cls * hw
+    ys = torch.floor((pos + 0.5) * (1.0 / w))
+    xs = pos - ys * w
+    # torch.cat, not .repeat: repeat exports an INT64 ConstantOfShape (FP32-only in TRT 8.2)
+    wh = torch.cat([wh.reshape(b, 2, hw)] * c, dim=2)
+    offset = torch.cat([offset.reshape(b, 2, hw)] * c, dim=2)
+    box_w = wh[:, 0].gather(1, inds)
+    box_h = wh[:, 1].gather(1, inds)
+    cx = xs + offset[:, 0].gather(1, inds)
+    cy = ys + offset[:, 1].gather(1, inds)
+    h_in, w_in = input_hw
+    sx, sy = w_in / w, h_in / h
+    x1 = ((cx - box_w * 0.5) * sx).clamp(0, w_in)
+    y1 = ((cy - box_h * 0.5) * sy).clamp(0, h_in)
+    x2 = ((cx + box_w * 0.5) * sx).clamp(0, w_in)
+    y2 = ((cy + box_h * 0.5) * sy).clamp(0, h_in)
+    dets = torch.stack([x1, y1, x2, y2, scores], dim=2)
+    return dets, cls.to(torch.int32)
+
+
+__all__ = ['CenterNetEnd2End', 'decode_centernet']
