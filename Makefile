@@ -11,7 +11,7 @@ DEMO_CONFIG := configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint format ablation-mcn benchmark-kd
+.PHONY: install install-deploy demo test lint format ablation-mcn benchmark-kd
 
 install:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ install:
 	@# a regular (non-editable) install: `mim train mmdet_lite` needs mmdet_lite/.mim in site-packages
 	$(PIP) install -q --no-deps --no-build-isolation --force-reinstall .
 	@$(PY) -c "import mmdet_lite, mmcv.ops; print('mmdet_lite', mmdet_lite.__version__, 'installed')"
+
+# optional: mmdeploy 1.3.1 for tools/deploy.py (its protobuf pin is skipped, see requirements/deploy.txt)
+install-deploy: install
+	$(PIP) install -q -r requirements/deploy.txt
+	$(PIP) install -q --no-deps mmdeploy==1.3.1
+	@$(PY) -c "import mmdet_lite.deploy, onnx, onnxruntime; print('mmdeploy extra installed')"
 
 demo: install
 	$(PY) tools/make_synthetic.py --out data/synthetic

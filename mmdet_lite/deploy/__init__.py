@@ -1,0 +1,65 @@
+"""mmdeploy integration: rewriters for mmdet_lite's heads and a torch 2.13 export fix.
+
+Imported only when mmdeploy is used (``tools/deploy.py`` and the deploy configs in
+``configs/deploy/`` import it); needs ``make install-deploy``. Importing it:
+
+- registers the rewriters in :mod:`mmdet_lite.deploy.rewriters` with mmdeploy;
+- makes ``torch.onnx.export`` default to the TorchScript exporter (``dynamo=False``): torch >= 2.9
+  defaults to the dynamo exporter, which bypasses mmdeploy's rewriters (STACK.md).
+"""
+
+import contextlib
+import functools
+from typing import Iterator
+
+import torch
+
+try:
+    import mmdeploy  # noqa: F401
+except ImportError as err:  # pragma: no cover - depends on the environment
+    raise ImportError('mmdet_lite.deploy needs mmdeploy 1.3.1: run `make install-deploy`') from err
+
+
+def _use_torchscript_exporter() -> None:
+    export = torch.onnx.export
+    if getattr(export, '_mmdet_lite_patched', False):
+        return
+
+    @functools.wraps(export)
+    def torchscript_export(*args, **kwargs):
+        kwargs.setdefault('dynamo', False)
+        return export(*args, **kwargs)
+
+    torchscript_export._mmdet_lite_patched = True
+    torch.onnx.export = torchscript_export
+
+
+_use_torchscript_exporter()
+
+
+@contextlib.contextmanager
+def allow_tensorrt_export_on_cpu() -> Iterator[None]:
+    """Let mmdeploy's ``torch2onnx`` run a TensorRT deploy config on a CPU-only host.
+
+    mmdeploy refuses ``device='cpu'`` for the tensorrt backend up front, although exporting the
+    ONNX file (with the TensorRT-specific rewriters) needs no GPU: only building and running the
+    engine does, and for a Jetson TX2 that happens on the device anyway.
+    """
+    from mmdeploy.apis.utils import utils as api_utils
+    check = api_utils.check_backend_device
+
+    def relaxed(deploy_cfg, device):
+        from mmdeploy.utils import get_backend
+        if get_backend(deploy_cfg).value == 'tensorrt':
+            return
+        check(deploy_cfg, device)
+
+    api_utils.check_backend_device = relaxed
+    try:
+        yield
+    finally:
+        api_utils.check_backend_device = check
+
+from . import rewriters  # noqa: E402,F401  (registers the rewriters)
+
+__all__ = ['allow_tensorrt_export_on_cpu', 'rewriters']
