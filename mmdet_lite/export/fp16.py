@@ -8,6 +8,19 @@ from onnx import TensorProto, helper, numpy_helper
 _KEEP_FP32_INPUTS = {'Resize': (1, 2), 'Upsample': (1, )}
 
 
+def _rename(graph: onnx.GraphProto, name: str, outputs: bool) -> str:
+    """Rename tensor ``name`` to ``name + '_fp16'`` where nodes read it (and, with ``outputs``,
+    where a node writes it); return the new name."""
+    half = name + '_fp16'
+    for node in graph.node:
+        fields = (node.input, node.output) if outputs else (node.input, )
+        for field in fields:
+            for k, tensor in enumerate(field):
+                if tensor == name:
+                    field[k] = half
+    return half
+
+
 def convert_to_fp16(model: onnx.ModelProto) -> onnx.ModelProto:
     """Convert a float32 graph to float16 (initializers, constants, casts and intermediate
     tensors), keeping the float32 interface: a ``Cast`` after each float input and before each
@@ -24,49 +37,23 @@ def convert_to_fp16(model: onnx.ModelProto) -> onnx.ModelProto:
             arr = numpy_helper.to_array(init).astype(np.float16)
             init.CopyFrom(numpy_helper.from_array(arr, init.name))
     for node in g.node:
-        if node.op_type == 'Constant' and node.output[0] not in keep:
-            for attr in node.attribute:
-                if attr.name == 'value' and attr.t.data_type == TensorProto.FLOAT:
-                    arr = numpy_helper.to_array(attr.t).astype(np.float16)
-                    attr.t.CopyFrom(numpy_helper.from_array(arr, attr.t.name))
-        if node.op_type == 'Cast':
-            for attr in node.attribute:
-                if attr.name == 'to' and attr.i == TensorProto.FLOAT:
-                    attr.i = TensorProto.FLOAT16
-        if node.op_type == 'ConstantOfShape':
-            for attr in node.attribute:
-                if attr.name == 'value' and attr.t.data_type == TensorProto.FLOAT:
-                    arr = numpy_helper.to_array(attr.t).astype(np.float16)
-                    attr.t.CopyFrom(numpy_helper.from_array(arr, attr.t.name))
+        for attr in node.attribute:
+            if node.op_type == 'Cast' and attr.name == 'to' and attr.i == TensorProto.FLOAT:
+                attr.i = TensorProto.FLOAT16
+            elif (node.op_type in ('Constant', 'ConstantOfShape') and attr.name == 'value'
+                  and attr.t.data_type == TensorProto.FLOAT and node.output[0] not in keep):
+                arr = numpy_helper.to_array(attr.t).astype(np.float16)
+                attr.t.CopyFrom(numpy_helper.from_array(arr, attr.t.name))
     for vi in g.value_info:
         if vi.type.tensor_type.elem_type == TensorProto.FLOAT:
             vi.type.tensor_type.elem_type = TensorProto.FLOAT16
-    new_nodes = []
-    for inp in g.input:
-        if inp.type.tensor_type.elem_type != TensorProto.FLOAT:
-            continue
-        half = inp.name + '_fp16'
-        for node in g.node:
-            for k, name in enumerate(node.input):
-                if name == inp.name:
-                    node.input[k] = half
-        new_nodes.append(helper.make_node('Cast', [inp.name], [half], to=TensorProto.FLOAT16,
-                                          name=f'Cast_{inp.name}_to_fp16'))
-    tail = []
-    for out in g.output:
-        if out.type.tensor_type.elem_type != TensorProto.FLOAT:
-            continue
-        half = out.name + '_fp16'
-        for node in g.node:
-            for k, name in enumerate(node.output):
-                if name == out.name:
-                    node.output[k] = half
-            for k, name in enumerate(node.input):
-                if name == out.name:
-                    node.input[k] = half
-        tail.append(helper.make_node('Cast', [half], [out.name], to=TensorProto.FLOAT,
-                                     name=f'Cast_{out.name}_to_fp32'))
-    nodes = new_nodes + list(g.node) + tail
+    head = [helper.make_node('Cast', [inp.name], [_rename(g, inp.name, outputs=False)],
+                             to=TensorProto.FLOAT16, name=f'Cast_{inp.name}_to_fp16')
+            for inp in g.input if inp.type.tensor_type.elem_type == TensorProto.FLOAT]
+    tail = [helper.make_node('Cast', [_rename(g, out.name, outputs=True)], [out.name],
+                             to=TensorProto.FLOAT, name=f'Cast_{out.name}_to_fp32')
+            for out in g.output if out.type.tensor_type.elem_type == TensorProto.FLOAT]
+    nodes = head + list(g.node) + tail
     del g.node[:]
     g.node.extend(nodes)
     return model

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from projects_tests.conftest import REPO_ROOT
+from projects_tests.conftest import REPO_ROOT, assert_dets_match
 
 mmdeploy = pytest.importorskip(
     'mmdeploy', reason='mmdeploy (deploy extra) not installed: run `make install-deploy`')
@@ -97,13 +97,7 @@ def test_torch2onnx_static_parity_and_trt_check(tmp_path, checkpoint):
         ref = det(**data, mode='predict')[0].pred_instances
     # mmdeploy's ONNX takes the preprocessed (normalised, RGB) tensor
     dets, labels = ort.InferenceSession(onnx_path).run(None, {'input': data['inputs'].numpy()})
-    s = ref.scores.numpy()
-    np.testing.assert_allclose(dets[0, :, 4], s, rtol=1e-4, atol=1e-6)
-    gap = np.minimum(np.abs(np.diff(s, prepend=np.inf)), np.abs(np.diff(s, append=-np.inf)))
-    ok = gap > 1e-5
-    assert ok.mean() > 0.8
-    np.testing.assert_array_equal(labels[0][ok], ref.labels.numpy()[ok])
-    np.testing.assert_allclose(dets[0, ok, :4], ref.bboxes.numpy()[ok], rtol=1e-3, atol=1e-3)
+    assert_dets_match(dets[0], labels[0], ref)
 
 
 def test_tensorrt_static_config_export_passes_the_checker(tmp_path, checkpoint):
