@@ -1,0 +1,47 @@
+"""tools/export_onnx.py end to end from the command line, and the latency report."""
+
+import importlib.util
+import os.path as osp
+import subprocess
+import sys
+
+import torch
+
+from mmdet_lite.export import load_detector
+from projects_tests.conftest import REPO_ROOT
+
+STUDENT = 'configs/mobile_centernet/mcn_hrnet-w16_synthetic.py'
+
+
+def test_export_cli_writes_a_trt_clean_file_and_refuses_bad_shapes(tmp_path):
+    det, _ = load_detector(osp.join(REPO_ROOT, STUDENT), None)
+    ckpt = str(tmp_path / 'w16.pth')
+    torch.save(dict(state_dict=det.state_dict()), ckpt)
+    tool = osp.join(REPO_ROOT, 'tools', 'export_onnx.py')
+    out = str(tmp_path / 'w16.onnx')
+    ok = subprocess.run([sys.executable, tool, osp.join(REPO_ROOT, STUDENT), ckpt, '--shape',
+                         '160', '288', '--out', out], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr[-2000:]
+    assert 'TensorRT 8.2 parser check: pass' in ok.stdout and osp.isfile(out)
+    bad = subprocess.run([sys.executable, tool, osp.join(REPO_ROOT, STUDENT), ckpt, '--shape',
+                          '300', '500', '--out', out], capture_output=True, text=True)
+    assert bad.returncode != 0
+    assert 'nearest valid shape is --shape 288 512' in bad.stderr
+
+
+def test_latency_report(tmp_path):
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_latency', osp.join(REPO_ROOT, 'tools', 'benchmark_latency.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    rows = [dict(key='mcn_w16', label='W16', shape=[320, 576], params_m=1.6, gmacs=5.7,
+                 onnx_mb=6.2, onnx_fp16_mb=3.1, ort_1t_ms=100.0, ort_all_ms=60.0,
+                 torch_ms=150.0),
+            dict(key='centernet_r18', label='R18', shape=[320, 576], params_m=14.2, gmacs=9.2,
+                 onnx_mb=54.0, onnx_fp16_mb=27.0, ort_1t_ms=250.0, ort_all_ms=150.0,
+                 torch_ms=300.0)]
+    rate = dict(ort_1t_gmacs_per_s=57.0, ort_all_gmacs_per_s=100.0)
+    text = tool.write_report(rows, rate, str(tmp_path))
+    assert '| W16 / R18 | 0.40x | 0.40x | 0.50x | 0.62x |' in text
+    assert '| 57.0 | 100% |' in text  # 5.7 GMACs in 100 ms = the conv-stack rate
+    assert (tmp_path / 'latency.png').is_file()
