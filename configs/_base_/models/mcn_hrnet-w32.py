@@ -11,6 +11,11 @@ model = dict(
     backbone=dict(
         type='HRNet',
         multiscale_output=False,
+        # mmdet's HRNet defaults to norm_eval=True (BN frozen at its running statistics), meant
+        # for fine-tuning ImageNet weights at small batch. CenterNet trains the whole network
+        # (Sec. 4.1), and from scratch frozen BNs hold their initial (0, 1) statistics, i.e. no
+        # normalisation at all: W32's activations then grow ~1e3x per module and reach 1e24.
+        norm_eval=False,
         extra=dict(
             stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK', num_blocks=(4, ),
                         num_channels=(64, )),
