@@ -101,21 +101,18 @@ def conv_stack_rate(work_dir: str, repeats: int) -> Dict[str, float]:
 
 
 def complexity(config: str, shape) -> Dict[str, float]:
-    from mmengine.analysis import get_model_complexity_info
-    det, _ = load_detector(config, None)
+    """Params and GMACs as tools/analyze_model.py counts them (one implementation)."""
+    import importlib.util
 
-    class Tensors(nn.Module):
-        def __init__(self, d):
-            super().__init__()
-            self.d = d
+    from mmengine.config import Config
 
-        def forward(self, x):
-            return self.d._forward(x)
-
-    with torch.no_grad():
-        info = get_model_complexity_info(Tensors(det), inputs=(torch.zeros(1, 3, *shape), ),
-                                         show_table=False, show_arch=False)
-    return dict(params_m=info['params'] / 1e6, gmacs=info['flops'] / 1e9)
+    from mmdet_lite.utils import resolve_config_path
+    spec = importlib.util.spec_from_file_location(
+        'analyze_model', osp.join(osp.dirname(osp.abspath(__file__)), 'analyze_model.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    res = mod.analyze(Config.fromfile(resolve_config_path(config)), tuple(shape))
+    return dict(params_m=res['params_M'], gmacs=res['gmacs'])
 
 
 def bench_model(key: str, label: str, config: str, shape, work_dir: str, repeats: int) -> dict:

@@ -99,16 +99,10 @@ def complexity(cfg_file: str, shape) -> dict:
 
 def ms_per_image(cfg_file: str, ckpt: str, shape, repeats: int = 20) -> float:
     """Median CPU latency of ``predict`` (network + decoding) for one image of ``shape``."""
-    from mmdet.registry import MODELS
     from mmdet.structures import DetDataSample
-    from mmengine.registry import init_default_scope
-    from mmengine.runner import load_checkpoint
-    init_default_scope('mmdet')
-    cfg = Config.fromfile(cfg_file)
-    cfg.model.backbone.pop('init_cfg', None)
-    model = MODELS.build(cfg.model)
-    load_checkpoint(model, ckpt, map_location='cpu', logger='silent')
-    model.eval()
+
+    from mmdet_lite.export import load_detector
+    model, _ = load_detector(cfg_file, ckpt)  # strict load, eval mode
     h, w = shape
     x = torch.randn(1, 3, h, w)
     meta = dict(img_shape=(h, w), ori_shape=(h, w), batch_input_shape=(h, w),
