@@ -40,6 +40,24 @@ def test_config_builds(path):
         for key in ('teacher', 'student_classes', 'loss_pixel', 'loss_pair'):
             model_cfg.pop(key)
         model_cfg.type = 'CenterNet'
+    if model_cfg.type == 'AttentionDistiller':
+        teacher = Config.fromfile(resolve_config_path(model_cfg.teacher.config))
+        assert teacher.model.bbox_head.num_classes == model_cfg.bbox_head.num_classes
+        assert dataset_classes(teacher) == dataset_classes(cfg)
+        for key in ('teacher', 'student_classes', 'loss_distill', 'attention', 'w_max', 'alpha',
+                    'beta', 'guided_levels', 'check_shape'):
+            model_cfg.pop(key, None)
+        model_cfg.type = 'SingleStageDetector'
     MODELS.build(model_cfg)
-    classes = cfg.train_dataloader.dataset.metainfo['classes']
-    assert cfg.model.bbox_head.num_classes == len(classes)
+    assert cfg.model.bbox_head.num_classes == len(dataset_classes(cfg))
+
+
+def dataset_classes(cfg: Config) -> tuple:
+    """Class names of the training set: from the config, else the dataset class's METAINFO."""
+    from mmdet.registry import DATASETS
+    dataset = cfg.train_dataloader.dataset
+    while 'dataset' in dataset or 'datasets' in dataset:  # RepeatDataset / ConcatDataset
+        dataset = dataset.get('dataset') or dataset.datasets[0]
+    if dataset.get('metainfo'):
+        return tuple(dataset.metainfo['classes'])
+    return tuple(DATASETS.get(dataset.type).METAINFO['classes'])

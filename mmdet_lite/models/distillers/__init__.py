@@ -1,3 +1,5 @@
-from .structured_kd_distiller import DistillationError, StructuredKDDistiller
+from .attention_distiller import AttentionDistiller
+from .base_distiller import BaseDistiller, DistillationError
+from .structured_kd_distiller import StructuredKDDistiller
 
-__all__ = ['DistillationError', 'StructuredKDDistiller']
+__all__ = ['AttentionDistiller', 'BaseDistiller', 'DistillationError', 'StructuredKDDistiller']

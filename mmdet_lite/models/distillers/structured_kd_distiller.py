@@ -1,38 +1,19 @@
 """Structured knowledge distillation for Mobile CenterNet (Sec. 3.2, Eq. 8-11, Fig. 2)."""
 
-import os.path as osp
 from typing import Dict, Optional, Sequence, Tuple, Union
 
 import torch
-import torch.nn as nn
-from mmdet.models.detectors import SingleStageDetector
 from mmdet.models.utils import unpack_gt_instances
 from mmdet.registry import MODELS
 from mmdet.structures import SampleList
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
-from mmengine.config import Config
-from mmengine.logging import print_log
-from mmengine.runner import load_checkpoint
 from torch import Tensor
 
-from mmdet_lite.utils.config_paths import resolve_config_path
-
-
-class DistillationError(RuntimeError):
-    """The teacher of a distillation run cannot be used (missing, wrong classes, wrong shape)."""
-
-
-def _config_classes(cfg: Config) -> Optional[Tuple[str, ...]]:
-    """Class names of a config's training set, if the config names them."""
-    try:
-        classes = cfg.train_dataloader.dataset.metainfo.classes
-    except AttributeError:
-        return None
-    return tuple(classes)
+from .base_distiller import BaseDistiller, DistillationError
 
 
 @MODELS.register_module()
-class StructuredKDDistiller(SingleStageDetector):
+class StructuredKDDistiller(BaseDistiller):
     """A CenterNet student trained with a frozen teacher's soft targets, Eq. (11).
 
     ``L_KD = L_det + lambda_pa * L_pa + lambda_pi * L_pi``: ``L_pi`` (:class:`PixelwiseKLLoss`,
@@ -79,67 +60,10 @@ class StructuredKDDistiller(SingleStageDetector):
                          init_cfg=init_cfg)
         self.loss_pixel = MODELS.build(loss_pixel) if loss_pixel else None
         self.loss_pair = MODELS.build(loss_pair) if loss_pair else None
-        teacher_model, teacher_classes = self._build_teacher(teacher)
-        # a plain attribute, not a registered sub-module: see the class docstring
-        object.__setattr__(self, 'teacher', teacher_model)
-        self.teacher_classes = teacher_classes
-        self.teacher_feature_index = (teacher_model.bbox_head.in_index
+        self._init_teacher(teacher, student_classes)
+        self.teacher_feature_index = (self.teacher.bbox_head.in_index
                                       if teacher_feature_index is None else teacher_feature_index)
-        if student_classes is not None:
-            self.check_classes(student_classes)
         self._check_shapes(check_shape)
-
-    # ------------------------------------------------------------------ teacher
-    def _build_teacher(self, teacher: ConfigType) -> Tuple[nn.Module, Optional[Tuple[str, ...]]]:
-        if not isinstance(teacher, dict) or set(teacher) - {'config', 'checkpoint'} \
-                or 'config' not in teacher or 'checkpoint' not in teacher:
-            raise DistillationError(
-                f'StructuredKDDistiller: teacher must be dict(config=..., checkpoint=...), got '
-                f'{teacher!r}')
-        cfg_path = resolve_config_path(teacher['config'])
-        ckpt = teacher['checkpoint']
-        if not ckpt or not (ckpt.startswith(('http://', 'https://')) or osp.isfile(ckpt)):
-            raise DistillationError(
-                f'Teacher checkpoint {ckpt!r} not found (cwd: {osp.abspath(".")}). Train the '
-                f'teacher first, e.g. `mim train mmdet_lite {teacher["config"]}`, then set '
-                '--cfg-options model.teacher.checkpoint=<path to its .pth>. Distilling from a '
-                'randomly initialised teacher is refused.')
-        cfg = Config.fromfile(cfg_path)
-        model_cfg = cfg.model.copy()
-        # the checkpoint overwrites every weight: skip downloads of pretrained backbones
-        model_cfg.pop('init_cfg', None)
-        model = MODELS.build(model_cfg)
-        num_s = self.bbox_head.num_classes
-        num_t = getattr(model.bbox_head, 'num_classes', None)
-        if num_t != num_s:
-            raise DistillationError(
-                f'Teacher config {cfg_path} predicts {num_t} classes, the student {num_s}; '
-                'distillation needs the same class list. Use a teacher trained on the same '
-                'dataset classes.')
-        checkpoint = load_checkpoint(model, ckpt, map_location='cpu', strict=True,
-                                     logger='current')
-        classes = _config_classes(cfg)
-        ckpt_classes = (checkpoint.get('meta', {}).get('dataset_meta') or {}).get('classes')
-        if ckpt_classes is not None:
-            ckpt_classes = tuple(ckpt_classes)
-            if classes is not None and ckpt_classes != classes:
-                raise DistillationError(
-                    f'Teacher checkpoint {ckpt} was trained on classes {ckpt_classes}, but its '
-                    f'config {cfg_path} lists {classes}. Check model.teacher.checkpoint.')
-            classes = ckpt_classes
-        model.requires_grad_(False)
-        model.eval()
-        print_log(f'Teacher: {cfg_path} with weights {ckpt} (frozen, eval mode)', 'current')
-        return model, classes
-
-    def check_classes(self, student_classes: Sequence[str]) -> None:
-        """Raise :class:`DistillationError` if the teacher's classes differ from the student's."""
-        student_classes = tuple(student_classes)
-        if self.teacher_classes is not None and self.teacher_classes != student_classes:
-            raise DistillationError(
-                f'Teacher classes {self.teacher_classes} differ from the student classes '
-                f'{student_classes}. The teacher must be trained on the same class list, in '
-                'the same order.')
 
     @torch.no_grad()
     def _check_shapes(self, shape: Tuple[int, int]) -> None:
@@ -185,17 +109,6 @@ class StructuredKDDistiller(SingleStageDetector):
         if self.loss_pair is not None:
             losses['loss_kd_pair'] = self.loss_pair(feat_s, feat_t)
         return losses
-
-    # ------------------------------------------------- keep the teacher frozen
-    def train(self, mode: bool = True) -> 'StructuredKDDistiller':
-        super().train(mode)
-        self.teacher.eval()
-        return self
-
-    def _apply(self, fn, *args, **kwargs):  # noqa: ANN001 - torch's internal signature
-        # .to()/.cuda()/.cpu()/.half() reach the unregistered teacher through here
-        self.teacher._apply(fn, *args, **kwargs)
-        return super()._apply(fn, *args, **kwargs)
 
 
 __all__ = ['DistillationError', 'StructuredKDDistiller']

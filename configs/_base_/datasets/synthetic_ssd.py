@@ -1,0 +1,29 @@
+# The synthetic benchmark with SSD's augmentation (Expand, MinIoURandomCrop, photometric
+# distortion) at 224x128 (W x H): the 576x320 aspect ratio at a CPU-sized input.
+_base_ = './synthetic.py'
+
+img_scale = (224, 128)
+mean = [123.675, 116.28, 103.53]
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='Expand', mean=mean, to_rgb=True, ratio_range=(1, 2)),
+    dict(type='MinIoURandomCrop', min_ious=(0.1, 0.3, 0.5, 0.7, 0.9), min_crop_size=0.5),
+    dict(type='Resize', scale=img_scale, keep_ratio=False),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PhotoMetricDistortion', brightness_delta=32, contrast_range=(0.5, 1.5),
+         saturation_range=(0.5, 1.5), hue_delta=18),
+    dict(type='FilterAnnotations', min_gt_bbox_wh=(1, 1), keep_empty=True),
+    dict(type='PackDetInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=img_scale, keep_ratio=False),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(type='PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor'))
+]
+train_dataloader = dict(batch_size=8, num_workers=2, batch_sampler=None,
+                        dataset=dict(pipeline=train_pipeline, filter_cfg=dict(min_size=0)))
+val_dataloader = dict(batch_size=16, num_workers=2, dataset=dict(pipeline=test_pipeline))
+test_dataloader = val_dataloader

@@ -1,0 +1,10 @@
+# 1/2 MobileNet SSD300 student (Table 1), from scratch. Its outputs at strides 8, 16, 32 (blocks
+# 4, 10, 12) and three extra layers give the VGG SSD300's 38, 19, 10, 5, 3, 1 maps, so the VGG16
+# teacher guides every level (Table 3 pairs this student with the VGG16 teacher).
+_base_ = './ssd300_vgg16-1-8_voc.py'
+channels = (128, 256, 512, 256, 128, 128)
+model = dict(
+    backbone=dict(_delete_=True, type='MobileNetV1', widen_factor=1 / 2, out_indices=(4, 10, 12)),
+    neck=dict(in_channels=channels[:3], out_channels=channels, level_strides=(2, 2, 1),
+              level_paddings=(1, 1, 0), l2_norm_scale=None),
+    bbox_head=dict(in_channels=channels))

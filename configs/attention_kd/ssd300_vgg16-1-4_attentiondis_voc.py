@@ -1,0 +1,16 @@
+# + attention-guided distillation from the VGG16 teacher (Table 1 'AttentionDis', Eq. 1-5):
+# w_max 15, alpha 0.05, beta 2, lambda_1 1, every prediction layer guided.
+_base_ = './ssd300_vgg16-1-4_voc.py'
+model = dict(
+    type='AttentionDistiller',
+    teacher=dict(config='configs/attention_kd/ssd300_vgg16_teacher_voc.py',
+                 checkpoint='work_dirs/ssd300_vgg16_teacher_voc/epoch_24.pth'),
+    attention=True, w_max=15.0, alpha=0.05, beta=2.0,
+    loss_distill=dict(type='AttentionImitationLoss', loss_weight=1.0),
+    check_shape=(300, 300))
+# the adaptation layers stay out of the checkpoints' state_dict: they load into the plain student
+custom_hooks = [
+    dict(type='NumClassCheckHook'),
+    dict(type='CheckInvalidLossHook', interval=50, priority='VERY_LOW'),
+    dict(type='StudentCheckpointHook')
+]
