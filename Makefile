@@ -11,7 +11,7 @@ DEMO_CONFIG := configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 
-.PHONY: install install-deploy demo test lint format ablation-mcn benchmark-kd
+.PHONY: install install-deploy demo test lint format ablation-mcn ablation-agkd benchmark-kd
 
 install:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ demo: install
 # Table 2 of Mobile CenterNet on the synthetic benchmark (teacher reused when already trained)
 ablation-mcn: install
 	$(PY) tools/reproduce_mobile_centernet.py --work-dir work_dirs/ablation_mcn
+
+# Table 1 of attention-guided KD (1/8 VGG16: scratch, SimpleDis, AttentionDis) on the synthetic data
+ablation-agkd: install
+	$(PY) tools/reproduce_attention_kd.py --work-dir work_dirs/ablation_agkd
 
 benchmark-kd: install
 	$(PY) tools/benchmark_kd.py

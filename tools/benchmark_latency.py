@@ -102,16 +102,11 @@ def conv_stack_rate(work_dir: str, repeats: int) -> Dict[str, float]:
 
 def complexity(config: str, shape) -> Dict[str, float]:
     """Params and GMACs as tools/analyze_model.py counts them (one implementation)."""
-    import importlib.util
-
     from mmengine.config import Config
 
     from mmdet_lite.utils import resolve_config_path
-    spec = importlib.util.spec_from_file_location(
-        'analyze_model', osp.join(osp.dirname(osp.abspath(__file__)), 'analyze_model.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    res = mod.analyze(Config.fromfile(resolve_config_path(config)), tuple(shape))
+    from mmdet_lite.utils.model_complexity import model_complexity
+    res = model_complexity(Config.fromfile(resolve_config_path(config)), tuple(shape))
     return dict(params_m=res['params_M'], gmacs=res['gmacs'])
 
 

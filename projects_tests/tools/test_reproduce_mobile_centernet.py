@@ -51,3 +51,18 @@ def test_report(tmp_path):
     assert '| m1 | 0.500 | 0.750 | 0.250 | 1.60 | 5.70 | 40 | 2.0 |' in text
     assert 'reused' in text and 'Total run time 10.0 min' in text
     assert (tmp_path / 'ablation.png').stat().st_size > 1000
+
+
+def test_attention_kd_rows_share_one_student_config():
+    path = osp.join(REPO_ROOT, 'tools', 'reproduce_attention_kd.py')
+    spec = importlib.util.spec_from_file_location('reproduce_attention_kd', path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for student in mod.STUDENTS:
+        rows = mod.runs(student)
+        assert [r['name'].split(' ')[-1] for r in rows[1:]] == ['scratch', 'SimpleDis',
+                                                                 'AttentionDis']
+        plain = rows[1]['config']
+        assert rows[2]['eval_config'] == rows[3]['eval_config'] == plain
+        for r in rows:
+            assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']

@@ -1,7 +1,10 @@
 """AttentionDistiller: Eq. (1)-(2) on SSD's own samples, Eq. (5), gradients, student checkpoints."""
 
 import math
+import os
 import os.path as osp
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -266,3 +269,43 @@ def test_start_up_errors(tmp_path, teacher):
         tmp_path, 'norm', extra="model.update(data_preprocessor=dict(std=[58.4, 57.1, 57.4]))\n")
     with pytest.raises(DistillationError, match='std=.*same data_preprocessor'):
         MODELS.build(model_cfg(cfg_n, ckpt_n))
+
+
+@pytest.mark.slow
+def test_train_resume_and_test_with_the_plain_student(tmp_path, teacher):
+    """tools/train.py for an AttentionDis config, --resume, then tools/test.py with the plain
+    student config on the distillation checkpoint (strict, no adapter keys)."""
+    from mmdet_lite.datasets.synthetic import make_synthetic_dataset
+    teacher_cfg, teacher_ckpt, _ = teacher
+    make_synthetic_dataset(str(tmp_path / 'data' / 'synthetic'), num_train=8, num_val=4, seed=7)
+    small = ['train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+             'val_dataloader.num_workers=0', 'test_dataloader.num_workers=0',
+             'default_hooks.logger.interval=1']
+    wd = str(tmp_path / 'wd')
+
+    def run(args):
+        proc = subprocess.run([sys.executable, *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=600, env=dict(os.environ, PYTHONUNBUFFERED='1'))
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 0, out[-4000:]
+        return out
+
+    train = [osp.join(REPO_ROOT, 'tools/train.py'), ATT, '--work-dir', wd, '--cfg-options',
+             f'model.teacher.config={teacher_cfg}', f'model.teacher.checkpoint={teacher_ckpt}',
+             'train_cfg.val_interval=5', *small]
+    out = run(train + ['train_cfg.max_epochs=1'])
+    assert 'loss_distill' in out and 'attn_cover' in out, out[-3000:]
+    ckpt = torch.load(osp.join(wd, 'epoch_1.pth'), weights_only=True)
+    assert not any(k.startswith(('adapters.', 'teacher')) for k in ckpt['state_dict'])
+    assert any(k.startswith('adapters.') for k in ckpt['distiller_state_dict'])
+
+    out = run(train + ['train_cfg.max_epochs=2', '--resume'])
+    assert 'resumed epoch: 1' in out, out[-3000:]
+    # the adaptation layers went on training from their checkpointed weights
+    ckpt2 = torch.load(osp.join(wd, 'epoch_2.pth'), weights_only=True)
+    k = 'adapters.0.0.weight'
+    assert not torch.equal(ckpt['distiller_state_dict'][k], ckpt2['distiller_state_dict'][k])
+
+    out = run([osp.join(REPO_ROOT, 'tools/test.py'), STUDENT, osp.join(wd, 'epoch_2.pth'),
+               '--work-dir', str(tmp_path / 'test'), '--cfg-options', *small[1:]])
+    assert 'bbox_mAP_50' in out and 'unexpected key' not in out and 'missing keys' not in out
