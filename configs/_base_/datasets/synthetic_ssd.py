@@ -13,7 +13,9 @@ train_pipeline = [
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion', brightness_delta=32, contrast_range=(0.5, 1.5),
          saturation_range=(0.5, 1.5), hue_delta=18),
-    dict(type='FilterAnnotations', min_gt_bbox_wh=(1, 1), keep_empty=True),
+    # boxes under 4 px cannot match an anchor at IoU 0.5; SSD's assigner (min_pos_iou=0) would
+    # still give each its best anchor as a positive, at IoUs near 0
+    dict(type='FilterAnnotations', min_gt_bbox_wh=(4, 4), keep_empty=True),
     dict(type='PackDetInputs')
 ]
 test_pipeline = [
