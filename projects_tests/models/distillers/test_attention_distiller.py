@@ -278,9 +278,9 @@ def test_train_resume_and_test_with_the_plain_student(tmp_path, teacher):
     from mmdet_lite.datasets.synthetic import make_synthetic_dataset
     teacher_cfg, teacher_ckpt, _ = teacher
     make_synthetic_dataset(str(tmp_path / 'data' / 'synthetic'), num_train=8, num_val=4, seed=7)
-    small = ['train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
-             'val_dataloader.num_workers=0', 'test_dataloader.num_workers=0',
-             'default_hooks.logger.interval=1']
+    small = ['train_dataloader.batch_size=4', 'default_hooks.logger.interval=1'] + [
+        f'{split}_dataloader.{key}' for split in ('train', 'val', 'test')
+        for key in ('num_workers=0', 'persistent_workers=False')]
     wd = str(tmp_path / 'wd')
 
     def run(args):
@@ -307,5 +307,5 @@ def test_train_resume_and_test_with_the_plain_student(tmp_path, teacher):
     assert not torch.equal(ckpt['distiller_state_dict'][k], ckpt2['distiller_state_dict'][k])
 
     out = run([osp.join(REPO_ROOT, 'tools/test.py'), STUDENT, osp.join(wd, 'epoch_2.pth'),
-               '--work-dir', str(tmp_path / 'test'), '--cfg-options', *small[1:]])
+               '--work-dir', str(tmp_path / 'test'), '--cfg-options', *small[2:]])
     assert 'bbox_mAP_50' in out and 'unexpected key' not in out and 'missing keys' not in out
