@@ -4,7 +4,7 @@
     make ablation-agkd
 
 Trains, with the CPU-sized synthetic configs (224x128, 3 epochs), one after the other: the
-full VGG16 SSD teacher, then the student from scratch, with SimpleDis (A = 1) and with
+half-width VGG16 SSD teacher, then the student from scratch, with SimpleDis (A = 1) and with
 AttentionDis (Eq. 1-5), all with the same budget; evaluates each with the COCO metric on the
 synthetic val split and writes ``ablation.md``/``ablation.png`` (mAP@0.5, per-class AP@0.5,
 params, GMACs and CPU ms per image at 224x128, training time). Finished runs are reused
