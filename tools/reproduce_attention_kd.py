@@ -3,11 +3,11 @@
     python tools/reproduce_attention_kd.py [--student vgg16-1-8] [--work-dir DIR] [--force]
     make ablation-agkd
 
-Trains, with the CPU-sized synthetic configs (224x128, 3 epochs), one after the other: the
+Trains, with the CPU-sized synthetic configs (288x160, 3 epochs), one after the other: the
 half-width VGG16 SSD teacher, then the student from scratch, with SimpleDis (A = 1) and with
 AttentionDis (Eq. 1-5), all with the same budget; evaluates each with the COCO metric on the
 synthetic val split and writes ``ablation.md``/``ablation.png`` (mAP@0.5, per-class AP@0.5,
-params, GMACs and CPU ms per image at 224x128, training time). Finished runs are reused
+params, GMACs and CPU ms per image at 288x160, training time). Finished runs are reused
 (``--force`` retrains the students, ``--force-teacher`` the teacher). Distilled checkpoints are
 evaluated with the plain student config: they are student checkpoints.
 """
@@ -35,15 +35,15 @@ def runs(student: str) -> List[dict]:
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    parser = ablation_parser(__doc__.split('\n\n')[0], 'work_dirs/ablation_agkd', (128, 224))
+    parser = ablation_parser(__doc__.split('\n\n')[0], 'work_dirs/ablation_agkd', (160, 288))
     parser.add_argument('--student', choices=sorted(STUDENTS), default='vgg16-1-8')
     args = parser.parse_args(argv)
     run_ablation(runs(args.student), args.work_dir, ROOT, args.data, args.force,
                  args.force_teacher, args.cfg_options, args.latency_shape,
                  title=f'Attention-guided KD (Table 1, {STUDENTS[args.student]}) on the built-in '
                  'synthetic benchmark',
-                 note='Synthetic configs (224x128, 3 epochs, same budget for every row); '
-                 'params / GMACs / CPU ms per image at 224x128.')
+                 note='Synthetic configs (288x160, 3 epochs, same budget for every row); '
+                 'params / GMACs / CPU ms per image at 288x160.')
 
 
 if __name__ == '__main__':

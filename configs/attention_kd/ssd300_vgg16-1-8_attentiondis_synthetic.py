@@ -9,5 +9,5 @@ model = dict(
     student_classes=_base_.metainfo['classes'],
     attention=True, w_max=15.0, alpha=0.05, beta=2.0,
     loss_distill=dict(type='AttentionImitationLoss', loss_weight=1.0),
-    check_shape=(128, 224))
+    check_shape=(160, 288))
 custom_hooks = [dict(type='StudentCheckpointHook')]

@@ -1,13 +1,13 @@
-# The synthetic benchmark with SSD's augmentation (Expand, MinIoURandomCrop, photometric
-# distortion) at 224x128 (W x H): the 576x320 aspect ratio at a CPU-sized input.
+# The synthetic benchmark with SSD's augmentation at 288x160 (W x H): the 576x320 aspect ratio at
+# a CPU-sized input (the Mobile CenterNet quick configs' size). No Expand: its zoom-out makes the
+# benchmark's small objects (median 15 px at this size) smaller still; at 224x128 with Expand the
+# SSD teacher reached only 0.045 mAP@0.5 in the 3-epoch budget.
 _base_ = './synthetic.py'
 
-img_scale = (224, 128)
-mean = [123.675, 116.28, 103.53]
+img_scale = (288, 160)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Expand', mean=mean, to_rgb=True, ratio_range=(1, 2)),
     dict(type='MinIoURandomCrop', min_ious=(0.1, 0.3, 0.5, 0.7, 0.9), min_crop_size=0.5),
     dict(type='Resize', scale=img_scale, keep_ratio=False),
     dict(type='RandomFlip', prob=0.5),

@@ -1,4 +1,6 @@
-"""Fills ``ClassBalancedFocalLoss(class_weights='auto')`` from the training annotations (Eq. 4)."""
+"""Fills class weights set to ``'auto'`` from the training annotations.
+
+Mobile CenterNet Eq. (4) and RefineDetLite Eq. (5) are the same formula."""
 
 from typing import List
 
@@ -7,10 +9,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from ...models.losses.class_balanced_focal_loss import (
-    ClassBalancedFocalLoss,
-    class_balanced_weights,
-)
+from ...models.losses.class_balanced_focal_loss import class_balanced_weights
 
 
 def count_boxes_per_class(dataset, num_classes: int) -> List[int]:
@@ -26,10 +25,10 @@ def count_boxes_per_class(dataset, num_classes: int) -> List[int]:
 
 @HOOKS.register_module()
 class ClassBalancedWeightsHook(Hook):
-    """Compute Mobile CenterNet Eq. (4) class weights from the training set before training.
+    """Compute class weights (Mobile CenterNet Eq. 4, RefineDetLite Eq. 5) before training.
 
-    Every :class:`ClassBalancedFocalLoss` in the model built with ``class_weights='auto'`` receives
-    the weights; the box counts and the weights are logged. Recomputed on resume (the weights are
+    Every loss of the model built with ``class_weights='auto'`` (:class:`ClassBalancedFocalLoss`,
+    :class:`IoUGuidedCrossEntropyLoss`) receives the weights; the box counts and the weights are logged. Recomputed on resume (the weights are
     not stored in checkpoints).
 
     Args:
@@ -46,11 +45,12 @@ class ClassBalancedWeightsHook(Hook):
     def before_train(self, runner: Runner) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         losses = [m for m in model.modules()
-                  if isinstance(m, ClassBalancedFocalLoss) and m.auto_weights]
+                  if getattr(m, 'auto_weights', False) and hasattr(m, 'set_class_weights')]
         if not losses:
             raise RuntimeError(
-                "ClassBalancedWeightsHook found no ClassBalancedFocalLoss(class_weights='auto') "
-                'in the model: set that loss in the config, or remove the hook.')
+                "ClassBalancedWeightsHook found no loss with class_weights='auto' in the model "
+                '(ClassBalancedFocalLoss, IoUGuidedCrossEntropyLoss): set it in the config, or '
+                'remove the hook.')
         dataset = runner.train_dataloader.dataset
         classes = dataset.metainfo['classes']
         counts = count_boxes_per_class(dataset, len(classes))
@@ -59,7 +59,7 @@ class ClassBalancedWeightsHook(Hook):
             loss.set_class_weights(weights)
         table = ', '.join(f'{name}: {n} boxes -> w={w:.3f}'
                           for name, n, w in zip(classes, counts, weights.tolist(), strict=True))
-        runner.logger.info(f'Class-balanced focal loss weights (Eq. 4, W={self.W}, '
+        runner.logger.info(f'Class-balanced loss weights (W={self.W}, '
                            f'gamma={self.gamma}): {table}')
         if any(n == 0 for n in counts):
             runner.logger.warning('Some classes have no training boxes; they get weight W.')

@@ -1,4 +1,5 @@
 from .mobilenet_v1 import MobileNetV1
+from .res2netlite import Res2NetLite
 from .thin_ssd_vgg import ThinSSDVGG, scaled_channels, ssd_neck_channels
 
-__all__ = ['MobileNetV1', 'ThinSSDVGG', 'scaled_channels', 'ssd_neck_channels']
+__all__ = ['MobileNetV1', 'Res2NetLite', 'ThinSSDVGG', 'scaled_channels', 'ssd_neck_channels']

@@ -17,6 +17,7 @@ from mmdet_lite.models.losses.attention_imitation_loss import (
 )
 
 from .base_distiller import BaseDistiller, DistillationError
+from ..utils.hard_negative_mining import hard_negative_mask
 
 
 @MODELS.register_module()
@@ -134,12 +135,7 @@ class AttentionDistiller(BaseDistiller):
                                    reduction='none').view(num_imgs, -1) * label_weights
         pos = (labels >= 0) & (labels < head.num_classes)
         neg = labels == head.num_classes
-        num_neg = torch.minimum(head.train_cfg['neg_pos_ratio'] * pos.sum(1), neg.sum(1))
-        order = loss_all.masked_fill(~neg, -torch.inf).argsort(dim=1, descending=True,
-                                                               stable=True)
-        rank = torch.empty_like(order).scatter_(
-            1, order, torch.arange(order.shape[1], device=device).expand_as(order))
-        selected = pos | (neg & (rank < num_neg[:, None]))
+        selected = pos | hard_negative_mask(loss_all, pos, neg, head.train_cfg['neg_pos_ratio'])
         weights = attention_weights(loss_all, self.w_max, self.alpha, self.beta)
 
         maps = []

@@ -1,0 +1,3 @@
+from .light_head import LightHead
+
+__all__ = ['LightHead']
