@@ -28,8 +28,8 @@ class ClassBalancedWeightsHook(Hook):
     """Compute class weights (Mobile CenterNet Eq. 4, RefineDetLite Eq. 5) before training.
 
     Every loss of the model built with ``class_weights='auto'`` (:class:`ClassBalancedFocalLoss`,
-    :class:`IoUGuidedCrossEntropyLoss`) receives the weights; the box counts and the weights are logged. Recomputed on resume (the weights are
-    not stored in checkpoints).
+    :class:`IoUGuidedCrossEntropyLoss`) receives the weights; the box counts and the weights are
+    logged. Recomputed on resume (the weights are not stored in checkpoints).
 
     Args:
         W: weight of the rarest class.

@@ -27,9 +27,9 @@ class RefineDetLiteHead(AnchorHead):
 
     - **ARM**, on each backbone level: a Light-head (Fig. 3a) then 1x1 convs predicting a binary
       objectness (2-way softmax, index 0 = object) and a coarse box offset per anchor.
-    - **Feature fusion** (Fig. 3b), top-down: ``P_l = LightHead(A_l + up(P_{l+1}))`` where ``A_l`` is
-      the ARM Light-head output of level l (shared with the ARM predictions, as RefineDet's transfer
-      connection blocks take the ARM features) and ``up`` is nearest resizing.
+    - **Feature fusion** (Fig. 3b), top-down: ``P_l = LightHead(A_l + up(P_{l+1}))``, ``A_l`` the
+      ARM Light-head output of level l (shared with the ARM predictions, as RefineDet's transfer
+      connection blocks take the ARM features) and ``up`` nearest resizing.
     - **ODM**, on each ``P_l``: 1x1 convs predicting K+1-way scores and box offsets relative to the
       ARM-refined anchors.
     - ``head='conv3x3'``: every Light-head replaced by a 3x3 conv and the predictors by 3x3 convs,
@@ -38,8 +38,8 @@ class RefineDetLiteHead(AnchorHead):
     Training (Eq. 1): the ARM is trained on the anchors, the ODM on the anchors decoded with the
     ARM offsets (no gradient through the refinement, as RefineDet), both assigned by
     ``train_cfg.assigner``. Negative anchor filtering: anchors whose ARM objectness is
-    ``<= objectness_thr`` are left out of ODM training and get zero score at inference. Hard negative
-    mining keeps ``neg_pos_ratio`` negatives per positive in both modules; losses are normalised by
+    ``<= objectness_thr`` are left out of ODM training and get zero score at inference. Hard
+    negative mining keeps ``neg_pos_ratio`` negatives per positive in both modules; losses are normalised by
     the number of positives. The ODM classification loss is :class:`IoUGuidedCrossEntropyLoss`
     (Eq. 2-5 by its options); ``loss_bbox`` is smooth L1 on encoded offsets or, with
     ``reg_decoded_bbox=True``, GIoU on decoded boxes, for both modules; ``multitask`` set to
@@ -295,7 +295,7 @@ class RefineDetLiteHead(AnchorHead):
                         cfg: OptConfigType = None,
                         rescale: bool = False,
                         with_nms: bool = True) -> InstanceList:
-        """ODM boxes decoded on the ARM-refined anchors, filtered anchors zeroed, then (soft-)NMS."""
+        """ODM boxes decoded on the ARM-refined anchors, filtered anchors zeroed, (soft-)NMS."""
         cfg = self.test_cfg if cfg is None else cfg
         featmap_sizes = [s.shape[-2:] for s in arm_cls_scores]
         device = arm_cls_scores[0].device

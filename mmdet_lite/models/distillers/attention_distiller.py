@@ -16,8 +16,8 @@ from mmdet_lite.models.losses.attention_imitation_loss import (
     batch_attention_maps,
 )
 
-from .base_distiller import BaseDistiller, DistillationError
 from ..utils.hard_negative_mining import hard_negative_mask
+from .base_distiller import BaseDistiller, DistillationError
 
 
 @MODELS.register_module()

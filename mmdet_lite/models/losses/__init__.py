@@ -6,15 +6,15 @@ from .attention_imitation_loss import (
 )
 from .balanced_multitask_loss import BalancedMultiTaskLoss
 from .class_balanced_focal_loss import ClassBalancedFocalLoss, class_balanced_weights
+from .iou_guided_loss import (
+                                       IoUGuidedCrossEntropyLoss,
+                                       iou_guided_anchor_weights,
+                                       iou_guided_soft_labels,
+)
 from .pairwise_similarity_loss import (
                                        PairwiseSimilarityLoss,
                                        pairwise_similarity_gram,
                                        pairwise_similarity_naive,
-)
-from .iou_guided_loss import (
-    IoUGuidedCrossEntropyLoss,
-    iou_guided_anchor_weights,
-    iou_guided_soft_labels,
 )
 from .pixelwise_kl_loss import PixelwiseKLLoss
 

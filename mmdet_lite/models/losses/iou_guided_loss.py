@@ -56,7 +56,7 @@ class IoUGuidedCrossEntropyLoss(nn.Module):
 
     - ``iou_guided=False``: y one-hot and eta = 1, i.e. plain softmax cross-entropy (the basic
       configuration, Sec. 5.1);
-    - ``iou_guided=True``: y from Eq. (3) (``alpha``) and eta from Eq. (4) (``beta``); needs ``ious``;
+    - ``iou_guided=True``: y from Eq. (3) (``alpha``), eta from Eq. (4) (``beta``); needs ``ious``;
     - ``class_weights``: w of Eq. (5) for the foreground classes (background weight 1): ``None``
       (ones), a list of ``num_classes`` floats, or ``'auto'`` (set by
       :class:`ClassBalancedWeightsHook` from the training set's box counts; Eq. (5) is the same
