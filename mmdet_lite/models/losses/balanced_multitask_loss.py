@@ -15,8 +15,8 @@ class BalancedMultiTaskLoss(nn.Module):
     ``L = sum_k c_k exp(-s_k) L_k + s_k / 2`` with ``s_k = log sigma_k^2`` trained with the network
     (the paper trains the logarithmic form for stability), ``c_k = 1/2`` for a regression task and
     1 for a classification task. RefineDetLite's four tasks are, in order, ARM loc, ARM cls,
-    ODM loc, ODM cls. Exclude ``log_vars`` from weight decay (``paramwise_cfg``): decay would pull every
-    sigma to 1 whatever the data say.
+    ODM loc, ODM cls. Exclude ``log_vars`` from weight decay (``paramwise_cfg``): decay would pull
+    every sigma to 1 whatever the data say.
 
     Args:
         tasks: ``'reg'`` or ``'cls'`` per task.
