@@ -35,13 +35,13 @@ class RefineDetLiteHead(AnchorHead):
     - ``head='conv3x3'``: every Light-head replaced by a 3x3 conv and the predictors by 3x3 convs,
       the plain baseline of Table 3 row (a).
 
-    Training (Eq. 1): the ARM is trained on the anchors, the ODM on the anchors decoded with the
-    ARM offsets (no gradient through the refinement, as RefineDet), both assigned by
-    ``train_cfg.assigner``. Negative anchor filtering: anchors whose ARM objectness is
-    ``<= objectness_thr`` are left out of ODM training and get zero score at inference. Hard
-    negative mining keeps ``neg_pos_ratio`` negatives per positive in both modules; losses are
-    normalised by the number of positives. The ODM classification loss is :class:`IoUGuidedCrossEntropyLoss`
-    (Eq. 2-5 by its options); ``loss_bbox`` is smooth L1 on encoded offsets or, with
+    Training (Eq. 1): the ARM is trained on the anchors, the ODM on the anchors decoded with the ARM
+    offsets (no gradient through the refinement, as RefineDet), both assigned by
+    ``train_cfg.assigner``. Negative anchor filtering: anchors whose ARM objectness is ``<=
+    objectness_thr`` are left out of ODM training and get zero score at inference. Hard negative
+    mining keeps ``neg_pos_ratio`` negatives per positive in both modules; losses are normalised by
+    the number of positives. The ODM classification loss is :class:`IoUGuidedCrossEntropyLoss` (Eq.
+    2-5 by its options); ``loss_bbox`` is smooth L1 on encoded offsets or, with
     ``reg_decoded_bbox=True``, GIoU on decoded boxes, for both modules; ``multitask`` set to
     :class:`BalancedMultiTaskLoss` replaces the fixed weights of Eq. (1) by Eq. (6).
 
