@@ -5,7 +5,7 @@
 # each distillation run ~25 min; the 1/8 student still has 1/4 of this teacher's channels.
 _base_ = [
     'mmdet::_base_/models/ssd300.py', '../_base_/datasets/synthetic_ssd.py',
-    '../_base_/schedules/agkd_adam_quick.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/adam_quick.py', '../_base_/default_runtime.py'
 ]
 custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 channels = (256, 512, 256, 128, 128)  # VGG16 SSD's / 2

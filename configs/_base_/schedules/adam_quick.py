@@ -1,8 +1,8 @@
-# CPU-sized SSD schedule for the synthetic benchmark: 3 epochs of the 1500-image split at batch 8
-# (564 iterations), /10 steps at 75 % and 92 % as in the paper. Adam lr 1e-3 (as the Mobile
-# CenterNet quick schedule) instead of the paper's SGD: measured on this benchmark, SGD from
-# scratch diverged at lr 0.01 and 0.004 and left the teacher at mAP@0.5 0.024 at lr 0.0015; 564
-# iterations are ~0.2 % of the paper's 240k.
+# CPU-sized schedule of the anchor-based detectors (SSD, RefineDetLite) on the synthetic
+# benchmark: 3 epochs of the 1500-image split at batch 8 (564 iterations), /10 steps at 75 % and
+# 92 %. Adam lr 1e-3 (as the Mobile CenterNet quick schedule) instead of the papers' SGD: measured
+# on this benchmark, the from-scratch SSD teacher diverged with SGD at lr 0.01 and 0.004 and
+# reached only 0.024 mAP@0.5 at lr 0.0015; 564 iterations are ~0.2 % of the paper's 240k.
 max_epochs = 3
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=max_epochs)
 val_cfg = dict(type='ValLoop')
