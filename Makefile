@@ -11,7 +11,7 @@ DEMO_CONFIG := configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 
-.PHONY: install install-deploy demo test lint format ablation-mcn ablation-agkd benchmark-kd
+.PHONY: install install-deploy demo test lint format ablation-mcn ablation-agkd ablation-rdl benchmark-kd
 
 install:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,9 @@ ablation-mcn: install
 # Table 1 of attention-guided KD (1/8 VGG16: scratch, SimpleDis, AttentionDis) on the synthetic data
 ablation-agkd: install
 	$(PY) tools/reproduce_attention_kd.py --work-dir work_dirs/ablation_agkd
+
+ablation-rdl: install
+	$(PY) tools/reproduce_refinedet_lite.py --work-dir work_dirs/ablation_rdl
 
 benchmark-kd: install
 	$(PY) tools/benchmark_kd.py

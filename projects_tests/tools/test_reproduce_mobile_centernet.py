@@ -66,3 +66,14 @@ def test_attention_kd_rows_share_one_student_config():
         assert rows[2]['eval_config'] == rows[3]['eval_config'] == plain
         for r in rows:
             assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']
+
+
+def test_refinedet_lite_rows_exist():
+    path = osp.join(REPO_ROOT, 'tools', 'reproduce_refinedet_lite.py')
+    spec = importlib.util.spec_from_file_location('reproduce_refinedet_lite', path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rows = mod.runs(sorted(mod.ROWS))
+    assert len(rows) == 9
+    for r in rows:
+        assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']
