@@ -45,3 +45,30 @@ def test_latency_report(tmp_path):
     assert '| W16 / R18 | 0.40x | 0.40x | 0.50x | 0.62x |' in text
     assert '| 57.0 | 100% |' in text  # 5.7 GMACs in 100 ms = the conv-stack rate
     assert (tmp_path / 'latency.png').is_file()
+
+
+def test_network_only_export_matches_pytorch(tmp_path):
+    """Anchor-based detectors are timed network-only: the ONNX graph gives the head's outputs."""
+    import numpy as np
+    import onnxruntime as ort
+    import torch
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_latency', osp.join(REPO_ROOT, 'tools', 'benchmark_latency.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    cfg = osp.join(REPO_ROOT, 'configs/refinedet_lite/refinedet-lite_res2netlite72_synthetic.py')
+    shape = (160, 288)
+    # timed_module and export_network_only each build the model: the same weights by seed
+    torch.manual_seed(0)
+    module, end2end = tool.timed_module(cfg, shape)
+    assert not end2end
+    x = torch.rand(1, 3, *shape) * 255
+    torch.manual_seed(0)
+    out = tool.export_network_only(cfg, shape, str(tmp_path / 'rdl.onnx'))
+    got = ort.InferenceSession(out, providers=['CPUExecutionProvider']).run(
+        None, {'input': x.numpy()})
+    with torch.no_grad():
+        ref = module(x)
+    assert len(got) == len(ref) == 16  # 4 levels x (ARM cls, ARM reg, ODM cls, ODM reg)
+    for a, b in zip(got, ref, strict=True):
+        np.testing.assert_allclose(a, b.numpy(), rtol=1e-3, atol=1e-3)
