@@ -5,10 +5,10 @@
 For each model: the end-to-end ONNX (tools/export_onnx.py path, fp32 and fp16 file sizes),
 onnxruntime latency with 1 thread and with all threads (median of ``--repeats`` runs after
 warm-up, session creation excluded), PyTorch latency of the same end-to-end module, params and
-GMACs. Weights are random: latency does not depend on them for these NMS-free graphs. Detectors
-without an end-to-end export yet (the anchor-based RefineDetLite, SSD and their peers) are timed
-as *network only* (normalisation, backbone, neck, head; no box decoding and no NMS), ours and peer
-alike, which is how the RefineDetLite paper times its ONNX models on CPU. A plain
+GMACs. Weights are random; the anchor-based graphs end in NMS, whose cost depends on the number
+of candidates, so random weights put it at its upper bound (``nms_pre`` candidates). A family
+without an end-to-end export would be timed *network only* (normalisation, backbone, neck, head;
+no decoding, no NMS), and marked so. A plain
 stack of 3x3 convolutions, timed the same way, gives the GMAC/s the runtime reaches on this
 machine; each model's achieved GMAC/s is reported as a fraction of it. Writes ``latency.md``
 and ``latency.png`` (latency vs GMACs) to the work dir and prints each ratio ours / peer.

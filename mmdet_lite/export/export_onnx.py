@@ -4,13 +4,17 @@ import os
 import os.path as osp
 from typing import Optional, Tuple
 
+import numpy as np
 import onnx
 import torch
 import torch.nn as nn
 from mmengine.config import Config
 
 from ..utils.config_paths import resolve_config_path
+from .anchor_end2end import AnchorEnd2End
 from .centernet_end2end import CenterNetEnd2End
+
+ANCHOR_HEADS = ('RefineDetLiteHead', 'SSDHead')
 
 
 class ExportError(RuntimeError):
@@ -19,6 +23,8 @@ class ExportError(RuntimeError):
 
 def model_stride(detector: nn.Module) -> int:
     """The factor input sides must be divisible by (the deepest downsampling of the backbone)."""
+    if type(getattr(detector, 'bbox_head', None)).__name__ in ANCHOR_HEADS:
+        return 1  # anchors are laid on whatever maps the input gives (SSD300 is 300x300)
     backbone = getattr(detector, 'backbone', None)
     extra = getattr(backbone, 'extra', None)
     if isinstance(extra, dict) and 'stage4' in extra:  # HRNet: 4x stem, then /2 per branch
@@ -46,7 +52,7 @@ def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Co
     cfg = Config.fromfile(resolve_config_path(config))
     init_default_scope(cfg.get('default_scope', 'mmdet'))
     model_cfg = cfg.model.copy()
-    if model_cfg.get('type') == 'StructuredKDDistiller':
+    if model_cfg.get('type') in ('StructuredKDDistiller', 'AttentionDistiller'):
         raise ExportError(f'{config} is a distillation config: export the checkpoint with the '
                           'plain student config it inherits (KD checkpoints are student '
                           'checkpoints).')
@@ -102,11 +108,57 @@ def inline_initializer_identities(model: onnx.ModelProto) -> onnx.ModelProto:
     return model
 
 
+def freeze_resize_sizes(model: onnx.ModelProto) -> onnx.ModelProto:
+    """Give every ``Resize`` of a static-shape graph constant ``sizes`` (TensorRT 8.2 needs them).
+
+    ``F.interpolate(x, size=...)`` exports its sizes as ``Concat(Shape(x)[:2], hw)``: computed,
+    though every input is static. One onnxruntime run on a zero input reads their values; they
+    become initializers, and the shape ops nothing reads any more are dropped.
+    """
+    const = {t.name for t in model.graph.initializer}
+    const |= {n.output[0] for n in model.graph.node if n.op_type == 'Constant'}
+    nodes = [n for n in model.graph.node
+             if n.op_type == 'Resize' and len(n.input) > 3 and n.input[3]
+             and n.input[3] not in const]
+    if not nodes:
+        return model
+    import onnxruntime as ort
+    probe = onnx.ModelProto()
+    probe.CopyFrom(model)
+    names = sorted({n.input[3] for n in nodes})
+    probe.graph.output.extend(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.INT64,
+                                                                 None) for name in names)
+    sess = ort.InferenceSession(probe.SerializeToString(), providers=['CPUExecutionProvider'])
+    feeds = {}
+    for inp in sess.get_inputs():
+        if any(not isinstance(d, int) for d in inp.shape):
+            raise ExportError(f'freeze_resize_sizes needs a static input shape, {inp.name} is '
+                              f'{inp.shape}')
+        feeds[inp.name] = np.zeros(inp.shape, dtype=np.float32)
+    values = dict(zip(names, sess.run(names, feeds), strict=True))
+    for name in names:
+        model.graph.initializer.append(onnx.numpy_helper.from_array(
+            values[name].astype(np.int64), name + '_frozen'))
+    for node in nodes:
+        node.input[3] = node.input[3] + '_frozen'
+    needed = {o.name for o in model.graph.output}
+    keep = []
+    for node in reversed(model.graph.node):  # drop nodes whose outputs nothing reads any more
+        if any(o in needed for o in node.output):
+            keep.append(node)
+            needed.update(i for i in node.input if i)
+    del model.graph.node[:]
+    model.graph.node.extend(reversed(keep))
+    return model
+
+
 def end2end_module(detector: nn.Module, shape: Tuple[int, int]) -> nn.Module:
     """The export wrapper for ``detector``'s head."""
     head = type(getattr(detector, 'bbox_head', None)).__name__
     if head in ('CenterNetHRNetHead', 'CenterNetHead'):
         return CenterNetEnd2End(detector, shape)
+    if head in ANCHOR_HEADS:
+        return AnchorEnd2End(detector, shape)
     raise ExportError(f'No end-to-end ONNX export for heads of type {head} yet.')
 
 
@@ -122,7 +174,7 @@ def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], 
         torch.onnx.export(module, (dummy, ), out, opset_version=opset, dynamo=False,
                           input_names=['input'], output_names=['dets', 'labels'],
                           do_constant_folding=True)
-    model = inline_initializer_identities(onnx.load(out))
+    model = freeze_resize_sizes(inline_initializer_identities(onnx.load(out)))
     if fp16:
         from .fp16 import convert_to_fp16
         model = convert_to_fp16(model)
@@ -131,5 +183,5 @@ def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], 
     return out
 
 
-__all__ = ['ExportError', 'check_shape', 'end2end_module', 'export_onnx', 'load_detector',
-           'model_stride']
+__all__ = ['ExportError', 'check_shape', 'end2end_module', 'export_onnx', 'freeze_resize_sizes',
+           'load_detector', 'model_stride']

@@ -142,7 +142,9 @@ class RefineDetLiteHead(AnchorHead):
         for lvl in range(len(x) - 1, -1, -1):
             feat = arm_feats[lvl]
             if top is not None:
-                feat = feat + F.interpolate(top, size=feat.shape[-2:], mode='nearest')
+                # Python ints: a static-shape ONNX export gets constant Resize sizes (TensorRT)
+                size = (int(feat.shape[-2]), int(feat.shape[-1]))
+                feat = feat + F.interpolate(top, size=size, mode='nearest')
             top = fused[lvl] = self.fuse_convs[lvl](feat)
         odm_cls = [m(f) for m, f in zip(self.odm_cls, fused, strict=True)]
         odm_reg = [m(f) for m, f in zip(self.odm_reg, fused, strict=True)]
