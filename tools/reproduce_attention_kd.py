@@ -3,7 +3,7 @@
     python tools/reproduce_attention_kd.py [--student vgg16-1-8] [--work-dir DIR] [--force]
     make ablation-agkd
 
-Trains, with the CPU-sized synthetic configs (288x160, 3 epochs), one after the other: the
+Trains, with the CPU-sized synthetic configs (288x160, 12 epochs), one after the other: the
 half-width VGG16 SSD teacher, then the student from scratch, with SimpleDis (A = 1) and with
 AttentionDis (Eq. 1-5), all with the same budget; evaluates each with the COCO metric on the
 synthetic val split and writes ``ablation.md``/``ablation.png`` (mAP@0.5, per-class AP@0.5,
@@ -42,7 +42,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                  args.force_teacher, args.cfg_options, args.latency_shape,
                  title=f'Attention-guided KD (Table 1, {STUDENTS[args.student]}) on the built-in '
                  'synthetic benchmark',
-                 note='Synthetic configs (288x160, 3 epochs, same budget for every row); '
+                 note='Synthetic configs (288x160, 12 epochs, same budget for every row); '
                  'params / GMACs / CPU ms per image at 288x160.')
 
 

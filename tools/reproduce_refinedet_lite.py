@@ -3,7 +3,7 @@
     python tools/reproduce_refinedet_lite.py [--rows c o] [--work-dir DIR] [--force]
     make ablation-rdl
 
-Trains, with the CPU-sized synthetic configs (288x160, 3 epochs, the same budget for every row),
+Trains, with the CPU-sized synthetic configs (288x160, 12 epochs, the same budget for every row),
 one after the other, the Table 3 rows asked for (default: (c) RefineDetLite, the basic
 configuration, and (o) RefineDetLite++, every strategy); evaluates each with the COCO metric on
 the synthetic val split and writes ``ablation.md``/``ablation.png`` (mAP@0.5, per-class AP@0.5,
@@ -38,7 +38,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     run_ablation(runs(args.rows), args.work_dir, ROOT, args.data, args.force, args.force,
                  args.cfg_options, args.latency_shape,
                  title='RefineDetLite (Table 3 rows) on the built-in synthetic benchmark',
-                 note='Synthetic configs (288x160, 3 epochs, Adam, same budget for every row); '
+                 note='Synthetic configs (288x160, 12 epochs, Adam, same budget for every row); '
                  'params / GMACs / CPU ms per image at 288x160.')
 
 

@@ -5,7 +5,7 @@ custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(
     type='AttentionDistiller',
     teacher=dict(config='configs/attention_kd/ssd300_vgg16_teacher_synthetic.py',
-                 checkpoint='work_dirs/ssd300_vgg16_teacher_synthetic/epoch_3.pth'),
+                 checkpoint='work_dirs/ssd300_vgg16_teacher_synthetic/epoch_12.pth'),
     student_classes=_base_.metainfo['classes'],
     attention=True, w_max=15.0, alpha=0.05, beta=2.0,
     loss_distill=dict(type='AttentionImitationLoss', loss_weight=1.0),

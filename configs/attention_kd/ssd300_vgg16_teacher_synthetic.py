@@ -1,11 +1,11 @@
 # Attention-guided KD teacher on the built-in synthetic benchmark, CPU-sized: the VGG16 SSD at
-# 288x160 (5 prediction levels: 36x20, 18x10, 9x5, 5x3, 3x2), 3 epochs. No downloads, so trained
+# 288x160 (5 prediction levels: 36x20, 18x10, 9x5, 5x3, 3x2), 12 epochs. No downloads, so trained
 # from scratch with BatchNorm after every conv. Half width (widen_factor 0.5, 1/4 of the MACs):
 # the full-width teacher's forward alone took 2.6 s per batch of 8 on 2 CPU cores (224x128), and
 # each distillation run ~25 min; the 1/8 student still has 1/4 of this teacher's channels.
 _base_ = [
     'mmdet::_base_/models/ssd300.py', '../_base_/datasets/synthetic_ssd.py',
-    '../_base_/schedules/adam_quick.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/adam_12e_quick.py', '../_base_/default_runtime.py'
 ]
 custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 channels = (256, 512, 256, 128, 128)  # VGG16 SSD's / 2
