@@ -36,6 +36,19 @@ def repo_root() -> str:
     return REPO_ROOT
 
 
+def torch_predict(det, img: np.ndarray):
+    """PyTorch ``predict`` of ``det`` on one HxWx3 uint8 image (already at the input size)."""
+    import torch
+    from mmdet.structures import DetDataSample
+    h, w = img.shape[:2]
+    sample = DetDataSample(metainfo=dict(img_shape=(h, w), ori_shape=(h, w),
+                                         scale_factor=(1.0, 1.0)))
+    data = det.data_preprocessor(
+        dict(inputs=[torch.from_numpy(img).permute(2, 0, 1)], data_samples=[sample]), False)
+    with torch.no_grad():
+        return det(**data, mode='predict')[0].pred_instances
+
+
 def assert_dets_match(dets, labels, ref) -> None:
     """ONNX ``dets [K, 5]``/``labels [K]`` equal PyTorch ``pred_instances`` ``ref``: scores within
     1e-4, labels equal, boxes within 1e-3 relative. Ranks whose score is within 1e-5 of a

@@ -34,6 +34,7 @@ import torch.nn as nn
 import mmdet_lite  # noqa: F401
 from mmdet_lite.export import export_onnx, load_detector
 from mmdet_lite.export.export_onnx import ExportError, end2end_module
+from mmdet_lite.export.input_normalizer import InputNormalizer
 
 MODELS_TO_RUN = [
     # key, label, config, (H, W), peer key (for ours) or None
@@ -65,15 +66,10 @@ class NetworkOnly(nn.Module):
     def __init__(self, detector: nn.Module) -> None:
         super().__init__()
         self.detector = detector.eval()
-        pre = detector.data_preprocessor
-        self.register_buffer('mean', pre.mean.detach().clone().view(1, 3, 1, 1), persistent=False)
-        self.register_buffer('std', pre.std.detach().clone().view(1, 3, 1, 1), persistent=False)
-        self.bgr_to_rgb = bool(getattr(pre, '_channel_conversion', False))
+        self.normalize = InputNormalizer(detector.data_preprocessor)
 
     def forward(self, x: torch.Tensor):
-        if self.bgr_to_rgb:
-            x = x[:, [2, 1, 0]]
-        outs = self.detector._forward((x - self.mean) / self.std)
+        outs = self.detector._forward(self.normalize(x))
         flat = []
         for o in outs:
             flat.extend(o if isinstance(o, (list, tuple)) else [o])

@@ -6,6 +6,8 @@ import torch
 import torch.nn as nn
 from torch import Tensor
 
+from .input_normalizer import InputNormalizer
+
 # mmdet's DeltaXYWHBBoxCoder clamps log-scale offsets to |log(16 / 1000)|
 WH_RATIO_CLIP = 16 / 1000
 
@@ -77,12 +79,7 @@ class AnchorEnd2End(nn.Module):
         super().__init__()
         self.detector = detector.eval()
         head = detector.bbox_head
-        pre = detector.data_preprocessor
-        self.register_buffer('mean', pre.mean.detach().clone().view(1, 3, 1, 1), persistent=False)
-        # a division, as the data preprocessor: x * (1 / std) differs in the last bit, and
-        # networks amplify that (random-weight ones to 1e-4 on the scores)
-        self.register_buffer('std', pre.std.detach().clone().view(1, 3, 1, 1), persistent=False)
-        self.bgr_to_rgb = bool(getattr(pre, '_channel_conversion', False))
+        self.normalize = InputNormalizer(detector.data_preprocessor)
         self.input_shape = tuple(input_shape)
         self.refine = type(head).__name__ == 'RefineDetLiteHead'
         cfg = head.test_cfg
@@ -147,9 +144,7 @@ class AnchorEnd2End(nn.Module):
         return boxes, scores
 
     def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
-        if self.bgr_to_rgb:
-            img = torch.cat([img[:, 2:3], img[:, 1:2], img[:, 0:1]], dim=1)
-        x = (img - self.mean) / self.std
+        x = self.normalize(img)
         outs = self.detector.bbox_head(self.detector.extract_feat(x))
         boxes, scores = self._boxes_scores(outs)
         # the nms_pre best (class, anchor) pairs, as mmdet's filter_scores_and_topk

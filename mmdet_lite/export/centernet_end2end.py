@@ -7,6 +7,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
+from .input_normalizer import InputNormalizer
+
 
 class CenterNetEnd2End(nn.Module):
     """Image in, ``dets [1, K, 5]`` (x1, y1, x2, y2, score) and ``labels [1, K]`` (int32) out.
@@ -29,11 +31,7 @@ class CenterNetEnd2End(nn.Module):
         super().__init__()
         self.detector = detector.eval()
         head = detector.bbox_head
-        pre = detector.data_preprocessor
-        self.register_buffer('mean', pre.mean.detach().clone().view(1, 3, 1, 1), persistent=False)
-        self.register_buffer('inv_std', (1.0 / pre.std.detach().clone()).view(1, 3, 1, 1),
-                             persistent=False)
-        self.bgr_to_rgb = bool(getattr(pre, '_channel_conversion', False))
+        self.normalize = InputNormalizer(detector.data_preprocessor)
         self.topk = int(head.test_cfg.topk)
         self.kernel = int(head.test_cfg.local_maximum_kernel)
         self.input_shape = tuple(input_shape)
@@ -56,9 +54,7 @@ class CenterNetEnd2End(nn.Module):
         return head.heatmap_head(x), head.wh_head(x), head.offset_head(x)
 
     def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
-        if self.bgr_to_rgb:
-            img = torch.cat([img[:, 2:3], img[:, 1:2], img[:, 0:1]], dim=1)
-        x = (img - self.mean) * self.inv_std
+        x = self.normalize(img)
         logits, wh, offset = self._head_outputs(self.detector.extract_feat(x))
         return decode_centernet(logits.sigmoid(), wh, offset, self.input_shape, self.topk,
                                 self.kernel, static_hw=(int(self.out_hw[0]), int(self.out_hw[1])))

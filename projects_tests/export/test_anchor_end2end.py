@@ -7,12 +7,11 @@ import numpy as np
 import onnx
 import pytest
 import torch
-from mmdet.structures import DetDataSample
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.export import AnchorEnd2End, export_onnx, load_detector
 from mmdet_lite.export.trt_checker import check_trt
-from projects_tests.conftest import REPO_ROOT
+from projects_tests.conftest import REPO_ROOT, torch_predict
 
 ort = pytest.importorskip('onnxruntime')
 
@@ -48,16 +47,6 @@ def make_checkpoint(config: str, path: str, scale: float = 0.3) -> str:
             torch.nn.init.normal_(p, std=scale / (p.shape[1] * p.shape[2] * p.shape[3]) ** 0.5)
     torch.save(dict(state_dict=det.state_dict()), path)
     return path
-
-
-def torch_predict(det, img):
-    h, w = img.shape[:2]
-    sample = DetDataSample(metainfo=dict(img_shape=(h, w), ori_shape=(h, w),
-                                         scale_factor=(1.0, 1.0)))
-    data = det.data_preprocessor(
-        dict(inputs=[torch.from_numpy(img).permute(2, 0, 1)], data_samples=[sample]), False)
-    with torch.no_grad():
-        return det(**data, mode='predict')[0].pred_instances
 
 
 def near_ties(scores: np.ndarray, tol: float) -> np.ndarray:

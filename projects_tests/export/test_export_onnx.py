@@ -7,12 +7,11 @@ import numpy as np
 import onnx
 import pytest
 import torch
-from mmdet.structures import DetDataSample
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.export import ExportError, export_onnx, load_detector
 from mmdet_lite.export.trt_checker import check_trt
-from projects_tests.conftest import REPO_ROOT, assert_dets_match
+from projects_tests.conftest import REPO_ROOT, assert_dets_match, torch_predict
 
 ort = pytest.importorskip('onnxruntime')
 
@@ -50,16 +49,6 @@ def synthetic_images(n=3, seed=0):
         img[40:90, 60:160] = rng.integers(0, 80)  # a flat "object" region
         imgs.append(img)
     return imgs
-
-
-def torch_predict(det, img):
-    h, w = img.shape[:2]
-    sample = DetDataSample(metainfo=dict(img_shape=(h, w), ori_shape=(h, w),
-                                         scale_factor=(1.0, 1.0)))
-    data = det.data_preprocessor(
-        dict(inputs=[torch.from_numpy(img).permute(2, 0, 1)], data_samples=[sample]), False)
-    with torch.no_grad():
-        return det(**data, mode='predict')[0].pred_instances
 
 
 def test_parity_with_pytorch_and_trt_check(tmp_path, student_ckpt):
