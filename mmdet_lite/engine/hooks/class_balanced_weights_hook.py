@@ -10,6 +10,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from ...models.losses.class_balanced_focal_loss import class_balanced_weights
+from ...models.losses.class_weights_mixin import ClassWeightsMixin
 
 
 def count_boxes_per_class(dataset, num_classes: int) -> List[int]:
@@ -45,7 +46,7 @@ class ClassBalancedWeightsHook(Hook):
     def before_train(self, runner: Runner) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         losses = [m for m in model.modules()
-                  if getattr(m, 'auto_weights', False) and hasattr(m, 'set_class_weights')]
+                  if isinstance(m, ClassWeightsMixin) and m.auto_weights]
         if not losses:
             raise RuntimeError(
                 "ClassBalancedWeightsHook found no loss with class_weights='auto' in the model "

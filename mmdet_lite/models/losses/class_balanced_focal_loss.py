@@ -8,6 +8,8 @@ from mmdet.models.losses.utils import weight_reduce_loss
 from mmdet.registry import MODELS
 from torch import Tensor
 
+from .class_weights_mixin import ClassWeightsMixin
+
 EPS = 1e-12  # same guard as mmdet's GaussianFocalLoss, so both agree bit for bit
 
 
@@ -54,7 +56,7 @@ def class_balanced_weights(counts: Union[Sequence[float], Tensor],
 
 
 @MODELS.register_module()
-class ClassBalancedFocalLoss(nn.Module):
+class ClassBalancedFocalLoss(ClassWeightsMixin, nn.Module):
     """Category-balanced focal loss for CenterNet heatmaps, Mobile CenterNet Eq. (3).
 
     ``L_k = -1/N sum_xyc w_c * {(1 - p)^alpha log p                  if H = 1
@@ -80,24 +82,11 @@ class ClassBalancedFocalLoss(nn.Module):
                  loss_weight: float = 1.0,
                  reduction: str = 'mean') -> None:
         super().__init__()
-        if isinstance(class_weights, str) and class_weights != 'auto':
-            raise ValueError(f"class_weights must be None, a list of floats or 'auto', "
-                             f'got {class_weights!r}')
+        self._init_class_weights(class_weights)
         self.alpha = alpha
         self.beta = beta
         self.loss_weight = loss_weight
         self.reduction = reduction
-        self.auto_weights = class_weights == 'auto'
-        weights = None if class_weights is None or self.auto_weights else torch.as_tensor(
-            class_weights, dtype=torch.float32)
-        # Not persistent: the weights are a training-time choice, so checkpoints of CBFL and plain
-        # focal-loss runs stay interchangeable (strict loading works both ways).
-        self.register_buffer('class_weights', weights, persistent=False)
-
-    def set_class_weights(self, weights: Union[Sequence[float], Tensor]) -> None:
-        """Set the per-class weights (used by :class:`ClassBalancedWeightsHook`)."""
-        device = self.class_weights.device if self.class_weights is not None else 'cpu'
-        self.class_weights = torch.as_tensor(weights, dtype=torch.float32, device=device)
 
     def forward(self,
                 pred: Tensor,

@@ -8,6 +8,8 @@ import torch.nn.functional as F
 from mmdet.registry import MODELS
 from torch import Tensor
 
+from .class_weights_mixin import ClassWeightsMixin
+
 
 def iou_guided_soft_labels(labels: Tensor, ious: Tensor, num_classes: int,
                            alpha: float = 0.25) -> Tensor:
@@ -49,7 +51,7 @@ def iou_guided_anchor_weights(labels: Tensor, ious: Tensor, num_classes: int,
 
 
 @MODELS.register_module()
-class IoUGuidedCrossEntropyLoss(nn.Module):
+class IoUGuidedCrossEntropyLoss(ClassWeightsMixin, nn.Module):
     """Per-anchor classification loss of RefineDetLite Eq. (2), with Eq. (3)-(5) as options.
 
     ``L_j = eta_j * sum_i w_i * y_ji * log(y_ji / softmax(x_j)_i)``
@@ -74,22 +76,11 @@ class IoUGuidedCrossEntropyLoss(nn.Module):
                  class_weights: Union[None, str, Sequence[float]] = None,
                  loss_weight: float = 1.0) -> None:
         super().__init__()
-        if isinstance(class_weights, str) and class_weights != 'auto':
-            raise ValueError(f"class_weights must be None, a list of floats or 'auto', "
-                             f'got {class_weights!r}')
+        self._init_class_weights(class_weights)
         self.iou_guided = iou_guided
         self.alpha = alpha
         self.beta = beta
         self.loss_weight = loss_weight
-        self.auto_weights = class_weights == 'auto'
-        weights = None if class_weights is None or self.auto_weights else torch.as_tensor(
-            class_weights, dtype=torch.float32)
-        # not persistent: checkpoints with and without class weights stay interchangeable
-        self.register_buffer('class_weights', weights, persistent=False)
-
-    def set_class_weights(self, weights: Union[Sequence[float], Tensor]) -> None:
-        """Set the foreground class weights (used by :class:`ClassBalancedWeightsHook`)."""
-        self.class_weights = torch.as_tensor(weights, dtype=torch.float32)
 
     def forward(self, cls_score: Tensor, labels: Tensor,
                 ious: Optional[Tensor] = None) -> Tensor:
