@@ -37,11 +37,6 @@ def make_checkpoint(config: str, path: str, scale: float = 0.3) -> str:
     det.train()
     with torch.no_grad():
         det._forward((torch.rand(4, 3, *SHAPE) * 255 - 120) / 58)
-        for m in det.modules():
-            # channels that random weights leave (almost) dead would get BN gains of ~300 and
-            # amplify float32 rounding far beyond a trained network's
-            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
-                m.running_var.clamp_(min=0.05)
     for name, p in det.bbox_head.named_parameters():
         if 'cls' in name and p.dim() == 4:
             torch.nn.init.normal_(p, std=scale / (p.shape[1] * p.shape[2] * p.shape[3]) ** 0.5)
