@@ -11,7 +11,7 @@ DEMO_CONFIG := configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 
-.PHONY: install install-deploy demo test lint format ablation-mcn ablation-agkd ablation-rdl benchmark-kd
+.PHONY: install install-deploy demo test lint format ablation-mcn ablation-agkd ablation-rdl ablation-effnet benchmark-kd
 
 install:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ ablation-agkd: install
 
 ablation-rdl: install
 	$(PY) tools/reproduce_refinedet_lite.py --work-dir work_dirs/ablation_rdl
+
+ablation-effnet: install
+	$(PY) tools/reproduce_effnet_gfl.py --work-dir work_dirs/ablation_effnet
 
 benchmark-kd: install
 	$(PY) tools/benchmark_kd.py

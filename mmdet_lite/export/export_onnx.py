@@ -52,7 +52,8 @@ def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Co
     cfg = Config.fromfile(resolve_config_path(config))
     init_default_scope(cfg.get('default_scope', 'mmdet'))
     model_cfg = cfg.model.copy()
-    if model_cfg.get('type') in ('StructuredKDDistiller', 'AttentionDistiller'):
+    from mmdet_lite.models.distillers import is_distiller
+    if is_distiller(model_cfg.get('type')):
         raise ExportError(f'{config} is a distillation config: export the checkpoint with the '
                           'plain student config it inherits (KD checkpoints are student '
                           'checkpoints).')

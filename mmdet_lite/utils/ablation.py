@@ -18,8 +18,6 @@ from typing import Dict, List, Optional, Sequence
 import torch
 from mmengine.config import Config
 
-DISTILLERS = ('StructuredKDDistiller', 'AttentionDistiller')
-
 
 def run_logged(cmd: List[str], log_path: str) -> float:
     """Run ``cmd``, write its output to ``log_path`` (echoing progress); return seconds taken."""
@@ -171,7 +169,8 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
         if (force_teacher if k == 0 else force) or not osp.isfile(ckpt):
             cmd = [sys.executable, osp.join(tools, 'train.py'), cfg_file, '--work-dir', run_dir]
             opts = list(cfg_options)
-            if cfg.model.type in DISTILLERS:
+            from mmdet_lite.models.distillers import is_distiller
+            if is_distiller(cfg.model.type):
                 opts.append(f'model.teacher.checkpoint={teacher_ckpt}')
             if opts:
                 cmd += ['--cfg-options', *opts]

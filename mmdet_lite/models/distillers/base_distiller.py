@@ -28,6 +28,12 @@ def _config_classes(cfg: Config) -> Optional[Tuple[str, ...]]:
     return tuple(classes)
 
 
+def is_distiller(model_type: str) -> bool:
+    """Whether a registered model type name is one of the distillers (a :class:`BaseDistiller`)."""
+    cls = MODELS.get(model_type) if isinstance(model_type, str) else None
+    return isinstance(cls, type) and issubclass(cls, BaseDistiller)
+
+
 class BaseDistiller(SingleStageDetector):
     """A single-stage student detector distilled from a frozen teacher (not registered).
 
@@ -137,4 +143,4 @@ class BaseDistiller(SingleStageDetector):
         return super()._apply(fn, *args, **kwargs)
 
 
-__all__ = ['BaseDistiller', 'DistillationError']
+__all__ = ['BaseDistiller', 'DistillationError', 'is_distiller']

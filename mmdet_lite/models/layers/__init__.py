@@ -1,3 +1,4 @@
 from .light_head import LightHead
+from .mish import Mish
 
-__all__ = ['LightHead']
+__all__ = ['LightHead', 'Mish']

@@ -1,0 +1,3 @@
+from .lite_pan import LitePAN
+
+__all__ = ['LitePAN']

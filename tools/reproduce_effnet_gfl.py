@@ -1,0 +1,65 @@
+"""Reproduce the EfficientNet-Lite + GFLv2 paper's Table 2 rows 3-5 on the synthetic benchmark.
+
+    python tools/reproduce_effnet_gfl.py [--rows teacher 3 4 5 4-dense] [--work-dir DIR] [--force]
+    make ablation-effnet
+
+Trains, with the CPU-sized synthetic configs (288x160, 12 epochs, the same budget for every row),
+one after the other: the Lite3 GFLv2 teacher (for localization distillation), row 3 (Lite1, SiLU,
+GFLv1, mixed precision), row 4 (+ GFLv2, 2:4 sparsity from epoch 6), row 5 (+ LD from the teacher)
+and row 4 without sparsity (the accuracy cost of 2:4). Evaluates each with the COCO metric on the
+synthetic val split and writes ``ablation.md``/``ablation.png`` (mAP@0.5, per-class AP@0.5,
+params, GMACs and CPU ms per image at 288x160, training time). Finished rows are reused
+(``--force`` retrains the students, ``--force-teacher`` the teacher). On CPU the mixed precision
+is bfloat16 autocast. Row 5 is evaluated with row 4's config: its checkpoint is a student's.
+"""
+
+import os.path as osp
+from typing import List, Optional
+
+from mmdet_lite.utils.ablation import ablation_parser, run_ablation
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+EG = 'configs/effnet_gfl/effnet-gfl_'
+ROW4 = f'{EG}row4_lite1-416-silu-gflv2-amp-sparse24_synthetic.py'
+ROWS = {
+    'teacher': dict(name='Lite3 GFLv2 (LD teacher)',
+                    config=f'{EG}teacher_lite3-416-silu-gflv2_synthetic.py'),
+    '1': dict(name='(1) Lite0 320 ReLU6 GFLv1',
+              config=f'{EG}row1_lite0-320-relu6-gflv1_synthetic.py'),
+    '2': dict(name='(2) Lite1 416 Mish GFLv1',
+              config=f'{EG}row2_lite1-416-mish-gflv1_synthetic.py'),
+    '3': dict(name='(3) Lite1 416 SiLU GFLv1 + AMP',
+              config=f'{EG}row3_lite1-416-silu-gflv1-amp_synthetic.py'),
+    '4': dict(name='(4) + GFLv2 + 2:4 sparsity', config=ROW4),
+    '5': dict(name='(5) + localization distillation',
+              config=f'{EG}row5_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py',
+              eval_config=ROW4),
+    '4-dense': dict(name='(4) without 2:4 sparsity',
+                    config=f'{EG}row4-dense_lite1-416-silu-gflv2-amp_synthetic.py'),
+}
+
+
+def runs(rows: List[str]) -> List[dict]:
+    """The runs in order; the teacher comes first (the distillation rows need it)."""
+    if '5' in rows and 'teacher' not in rows:
+        rows = ['teacher', *rows]
+    rows = sorted(rows, key=lambda r: r != 'teacher')
+    return [ROWS[r] for r in rows]
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    parser = ablation_parser(__doc__.split('\n\n')[0], 'work_dirs/ablation_effnet', (160, 288))
+    parser.add_argument('--rows', nargs='+', choices=list(ROWS),
+                        default=['teacher', '3', '4', '5', '4-dense'])
+    args = parser.parse_args(argv)
+    run_ablation(runs(args.rows), args.work_dir, ROOT, args.data, args.force,
+                 args.force_teacher, args.cfg_options, args.latency_shape,
+                 title='EfficientNet-Lite + GFLv2 (Table 2 rows) on the built-in synthetic '
+                 'benchmark',
+                 note='Synthetic configs (288x160, 12 epochs, Adam, same budget for every row; '
+                 'mixed precision = bf16 autocast on CPU); params / GMACs / CPU ms per image at '
+                 '288x160.')
+
+
+if __name__ == '__main__':
+    main()
