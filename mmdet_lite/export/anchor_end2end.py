@@ -1,4 +1,4 @@
-"""End-to-end ONNX graph of the anchor-based families (RefineDetLite, SSD), TensorRT 8.2-ready."""
+"""End-to-end ONNX graph of the anchor-based families (RefineDetLite, SSD, GFL), TRT 8.2-ready."""
 
 from typing import Tuple
 
@@ -62,11 +62,17 @@ def decode_deltas(anchors: Tensor, deltas: Tensor, stds: Tensor, means: Tensor,
                       x2y2[..., :1].clamp(0, w), x2y2[..., 1:].clamp(0, h)], -1)
 
 
+GFL_HEADS = ('GFLHead', 'GFLv2Head', 'GFLv2LDHead')
+
+
 class AnchorEnd2End(nn.Module):
-    """Image in, ``dets [1, K, 5]`` and ``labels [1, K]`` (int32) out, for SSD-style heads.
+    """Image in, ``dets [1, K, 5]`` and ``labels [1, K]`` (int32) out, for anchor-based heads.
 
     Supports :class:`RefineDetLiteHead` (ODM boxes decoded on the ARM-refined anchors, anchors of
-    ARM objectness <= the threshold zeroed, as its ``predict_by_feat``) and mmdet's ``SSDHead``.
+    ARM objectness <= the threshold zeroed, as its ``predict_by_feat``), mmdet's ``SSDHead`` and
+    the GFL heads (``GFLHead``, :class:`GFLv2Head`: sigmoid scores, GFLv2's as
+    ``sigmoid(cls) * q`` directly; each edge's distance the expectation of its softmax
+    distribution times the stride, around the anchor centre, clipped to the image).
     Normalisation (and BGR->RGB) is inside; anchors are constants of the static input shape.
     Post-processing as mmdet's: scores above ``score_thr``, the ``nms_pre`` best (anchor, class)
     pairs, boxes not larger than ``min_bbox_size`` dropped, class-wise NMS (ONNX
@@ -82,6 +88,7 @@ class AnchorEnd2End(nn.Module):
         self.normalize = InputNormalizer(detector.data_preprocessor)
         self.input_shape = tuple(input_shape)
         self.refine = type(head).__name__ == 'RefineDetLiteHead'
+        self.gfl = type(head).__name__ in GFL_HEADS
         cfg = head.test_cfg
         self.num_classes = head.num_classes
         self.score_thr = float(cfg.get('score_thr', 0.0))
@@ -90,15 +97,25 @@ class AnchorEnd2End(nn.Module):
         self.max_per_img = int(cfg.get('max_per_img', 100))
         self.min_bbox_size = float(cfg.get('min_bbox_size', -1))
         coder = head.bbox_coder
-        self.register_buffer('stds', torch.tensor(coder.stds, dtype=torch.float32),
-                             persistent=False)
-        self.register_buffer('means', torch.tensor(coder.means, dtype=torch.float32),
-                             persistent=False)
+        if not self.gfl:
+            self.register_buffer('stds', torch.tensor(coder.stds, dtype=torch.float32),
+                                 persistent=False)
+            self.register_buffer('means', torch.tensor(coder.means, dtype=torch.float32),
+                                 persistent=False)
         with torch.no_grad():
             feats = detector.extract_feat(torch.zeros(1, 3, *input_shape))
             sizes = [f.shape[-2:] for f in head(feats)[0]]
         level_anchors = head.prior_generator.grid_priors(sizes, device='cpu')
         self.register_buffer('anchors', torch.cat(level_anchors), persistent=False)
+        if self.gfl:
+            strides = [float(s[0]) for s in head.prior_generator.strides]
+            self.register_buffer('centers', torch.cat(
+                [(a[:, :2] + a[:, 2:]) * 0.5 for a in level_anchors]), persistent=False)
+            self.register_buffer('anchor_strides', torch.cat(
+                [torch.full((len(a), 1), s) for a, s in zip(level_anchors, strides,
+                                                           strict=True)]), persistent=False)
+            self.register_buffer('project', torch.arange(head.reg_max + 1, dtype=torch.float32),
+                                 persistent=False)
         # mmdet's RefineDetLite keeps the nms_pre best (anchor, class) pairs of the image, SSDHead
         # those of each level: one segment, or one per level
         counts = [len(a) for a in level_anchors]
@@ -125,6 +142,17 @@ class AnchorEnd2End(nn.Module):
         def flat(preds, ch):
             return torch.cat([p.permute(0, 2, 3, 1).reshape(-1, ch) for p in preds], 0)
 
+        if self.gfl:
+            cls, bbox = outs
+            n = head.reg_max + 1
+            dist = (flat(bbox, 4 * n).reshape(-1, 4, n).softmax(-1) * self.project).sum(-1)
+            dist = dist * self.anchor_strides
+            h, w = self.input_shape
+            x1y1 = self.centers - dist[:, :2]
+            x2y2 = self.centers + dist[:, 2:]
+            boxes = torch.cat([x1y1[:, :1].clamp(0, w), x1y1[:, 1:].clamp(0, h),
+                               x2y2[:, :1].clamp(0, w), x2y2[:, 1:].clamp(0, h)], 1)
+            return boxes, flat(cls, head.cls_out_channels)
         reg = head.bbox_coder.encode_size
         if self.refine:
             arm_cls, arm_reg, odm_cls, odm_reg = outs
@@ -143,9 +171,23 @@ class AnchorEnd2End(nn.Module):
             scores = flat(cls, head.cls_out_channels).softmax(-1)[:, :self.num_classes]
         return boxes, scores
 
+    def _head_outputs(self, feats: Tuple[Tensor, ...]) -> tuple:
+        head = self.detector.bbox_head
+        if not self.gfl:
+            return head(feats)
+        if hasattr(head, 'forward_single_parts'):  # GFLv2: J = sigmoid(cls) * q, no logit(J)
+            cls, reg = [], []
+            for x, scale in zip(feats, head.scales, strict=True):
+                c, q, r = head.forward_single_parts(x, scale)
+                cls.append(c.sigmoid() * q.sigmoid())
+                reg.append(r)
+            return cls, reg
+        cls, reg = head(feats)
+        return [c.sigmoid() for c in cls], reg
+
     def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
         x = self.normalize(img)
-        outs = self.detector.bbox_head(self.detector.extract_feat(x))
+        outs = self._head_outputs(self.detector.extract_feat(x))
         boxes, scores = self._boxes_scores(outs)
         # the nms_pre best (class, anchor) pairs, as mmdet's filter_scores_and_topk
         pair_scores, cls, cand = [], [], []
@@ -173,4 +215,4 @@ class AnchorEnd2End(nn.Module):
         return dets[order][None], labels[order].to(torch.int32)[None]
 
 
-__all__ = ['AnchorEnd2End', 'decode_deltas']
+__all__ = ['AnchorEnd2End', 'GFL_HEADS', 'decode_deltas']

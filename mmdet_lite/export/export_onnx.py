@@ -11,10 +11,10 @@ import torch.nn as nn
 from mmengine.config import Config
 
 from ..utils.config_paths import resolve_config_path
-from .anchor_end2end import AnchorEnd2End
+from .anchor_end2end import GFL_HEADS, AnchorEnd2End
 from .centernet_end2end import CenterNetEnd2End
 
-ANCHOR_HEADS = ('RefineDetLiteHead', 'SSDHead')
+ANCHOR_HEADS = ('RefineDetLiteHead', 'SSDHead', *GFL_HEADS)
 
 
 class ExportError(RuntimeError):
@@ -23,7 +23,8 @@ class ExportError(RuntimeError):
 
 def model_stride(detector: nn.Module) -> int:
     """The factor input sides must be divisible by (the deepest downsampling of the backbone)."""
-    if type(getattr(detector, 'bbox_head', None)).__name__ in ANCHOR_HEADS:
+    head = type(getattr(detector, 'bbox_head', None)).__name__
+    if head in ANCHOR_HEADS and head not in GFL_HEADS:
         return 1  # anchors are laid on whatever maps the input gives (SSD300 is 300x300)
     backbone = getattr(detector, 'backbone', None)
     extra = getattr(backbone, 'extra', None)

@@ -97,5 +97,32 @@ def checkpoint_report(state_dict: Dict[str, Tensor], masks: Dict[str, Tensor] = 
                    ok=not problem, problem=problem)
 
 
+def onnx_report(path: str, n: int = 2, m: int = 4) -> Iterator[dict]:
+    """Per-layer 2:4 report of an ONNX file's dense Conv / Gemm weights (what reaches TensorRT).
+
+    Checks every weight initializer of a ``Conv`` with ``group = 1`` and of a ``Gemm`` whose
+    input size divides by ``m``; fp16 files are read as they are stored.
+    """
+    import onnx
+    from onnx import numpy_helper
+    model = onnx.load(path)
+    inits = {t.name: t for t in model.graph.initializer}
+    for node in model.graph.node:
+        if node.op_type not in ('Conv', 'Gemm') or len(node.input) < 2 \
+                or node.input[1] not in inits:
+            continue
+        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        weight = torch.from_numpy(numpy_helper.to_array(inits[node.input[1]]).copy()).float()
+        if node.op_type == 'Gemm' and not attrs.get('transB', 0):
+            weight = weight.t()
+        if attrs.get('group', 1) != 1 or weight.shape[1] % m:
+            continue
+        groups_ok, sparsity = nm_pattern_stats(weight, n, m)
+        yield dict(name=node.name or node.input[1], shape=tuple(weight.shape), groups_ok=groups_ok,
+                   sparsity=sparsity, ok=groups_ok == 1.0,
+                   problem='' if groups_ok == 1.0 else
+                   f'{1 - groups_ok:.1%} of groups have < {n} zeros')
+
+
 __all__ = ['nm_mask', 'nm_mask_is_valid', 'nm_pattern_stats', 'is_eligible', 'eligible_layers',
-           'checkpoint_report']
+           'checkpoint_report', 'onnx_report']

@@ -23,6 +23,10 @@ CONFIGS = {
     'refinedet_lite_pp': ('configs/refinedet_lite/refinedet-lite-pp_res2netlite72_synthetic.py',
                           0.3),
     'ssd_1_8': ('configs/attention_kd/ssd300_vgg16-1-8_synthetic.py', 0.03),
+    'effnet_gflv1': ('configs/effnet_gfl/effnet-gfl_row3_lite1-416-silu-gflv1-amp_synthetic.py',
+                     0.5),
+    'effnet_gflv2': (
+        'configs/effnet_gfl/effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_synthetic.py', 0.5),
 }
 
 
@@ -38,7 +42,7 @@ def make_checkpoint(config: str, path: str, scale: float = 0.3) -> str:
     with torch.no_grad():
         det._forward((torch.rand(4, 3, *SHAPE) * 255 - 120) / 58)
     for name, p in det.bbox_head.named_parameters():
-        if 'cls' in name and p.dim() == 4:
+        if ('cls' in name or 'reg_conf' in name) and p.dim() == 4:  # reg_conf: GFLv2's DGQP
             torch.nn.init.normal_(p, std=scale / (p.shape[1] * p.shape[2] * p.shape[3]) ** 0.5)
     torch.save(dict(state_dict=det.state_dict()), path)
     return path
