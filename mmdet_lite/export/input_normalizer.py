@@ -17,14 +17,19 @@ class InputNormalizer(nn.Module):
     def __init__(self, data_preprocessor: nn.Module) -> None:
         super().__init__()
         pre = data_preprocessor
-        self.register_buffer('mean', pre.mean.detach().clone().view(1, 3, 1, 1), persistent=False)
-        self.register_buffer('std', pre.std.detach().clone().view(1, 3, 1, 1), persistent=False)
+        # a preprocessor without mean/std (e.g. YOLOX's) feeds raw pixels
+        self.normalize = bool(getattr(pre, '_enable_normalize', True))
+        if self.normalize:
+            self.register_buffer('mean', pre.mean.detach().clone().view(1, 3, 1, 1),
+                                 persistent=False)
+            self.register_buffer('std', pre.std.detach().clone().view(1, 3, 1, 1),
+                                 persistent=False)
         self.bgr_to_rgb = bool(getattr(pre, '_channel_conversion', False))
 
     def forward(self, img: Tensor) -> Tensor:
         if self.bgr_to_rgb:
             img = torch.cat([img[:, 2:3], img[:, 1:2], img[:, 0:1]], dim=1)
-        return (img - self.mean) / self.std
+        return (img - self.mean) / self.std if self.normalize else img
 
 
 __all__ = ['InputNormalizer']

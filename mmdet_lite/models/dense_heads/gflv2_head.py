@@ -8,7 +8,7 @@ confident box) go through two 1x1 convs and a sigmoid to a quality ``q`` in (0, 
 classification score becomes ``J = sigmoid(cls) * q``.
 
 GFLHead's losses and post-processing read logits and apply a sigmoid; this head returns the
-logit of ``J`` (computed stably from the two log-sigmoids), so that ``sigmoid`` of its output is
+logit of ``J`` (computed exactly, see :func:`joint_logit`), so that ``sigmoid`` of its output is
 exactly ``J`` and mmdet's QFL, DFL, GIoU, ATSS, prediction and :class:`LDHead`'s localization
 distillation apply unchanged: QFL on ``logit(J)`` with a sigmoid equals GFLv2's QFL on the
 probability ``J``.
@@ -24,15 +24,17 @@ from mmdet.models.dense_heads import GFLHead
 from mmdet.registry import MODELS
 from torch import Tensor
 
-_LOG_ONE = -1e-6  # log J is clamped below 0 so that logit(J) stays finite
-
 
 def joint_logit(cls_logit: Tensor, quality_logit: Tensor) -> Tensor:
-    """``logit(sigmoid(cls_logit) * sigmoid(quality_logit))``, without overflow or log(0)."""
-    log_j = (F.logsigmoid(cls_logit.float()) + F.logsigmoid(quality_logit.float())).clamp(
-        max=_LOG_ONE)
-    # log(1 - J) = log(-expm1(log J)): exact for J near 1 as well as near 0
-    return log_j - torch.log(-torch.expm1(log_j))
+    """``logit(sigmoid(a) * sigmoid(b))`` for ``a = cls_logit``, ``b = quality_logit``.
+
+    With ``J = sigmoid(a) sigmoid(b)``: ``(1 - J) / J = e^-a + e^-b + e^-(a+b)``, so
+    ``logit(J) = -logsumexp(-a, -b, -a - b)``: exact, finite for any inputs, and made of
+    operators ONNX and TensorRT support.
+    """
+    a = cls_logit.float()
+    b = quality_logit.float().expand_as(a)
+    return -torch.logsumexp(torch.stack([-a, -b, -(a + b)]), dim=0)
 
 
 @MODELS.register_module()
