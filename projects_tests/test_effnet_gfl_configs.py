@@ -77,12 +77,14 @@ def test_config_trains_one_iteration_and_predicts(path, teacher_checkpoints):
     model.train()
     head = model.bbox_head
     before = head.gfl_reg.weight.detach().clone()
-    losses = model.train_step(fake_batch(cfg), optim)
+    # COCO rows at 160x160 rather than 320 / 416: the same graph, a quarter of the CPU time
+    size = (160, 160) if path.endswith('_coco.py') else None
+    losses = model.train_step(fake_batch(cfg, size=size), optim)
     assert all(torch.isfinite(v) for v in losses.values())
     if is_distiller(cfg.model.type):
         assert 'loss_ld' in losses
     assert not torch.equal(before, head.gfl_reg.weight)
     model.eval()
     with torch.no_grad():
-        results = model.test_step(fake_batch(cfg, 1))
+        results = model.test_step(fake_batch(cfg, 1, size=size))
     assert results[0].pred_instances.bboxes.shape[1] == 4

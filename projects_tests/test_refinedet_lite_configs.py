@@ -19,9 +19,10 @@ from projects_tests.conftest import REPO_ROOT
 CONFIGS = sorted(glob.glob(osp.join(REPO_ROOT, 'configs/refinedet_lite/*.py')))
 
 
-def fake_batch(cfg: Config, num_imgs: int = 2) -> dict:
+def fake_batch(cfg: Config, num_imgs: int = 2, size=None) -> dict:
+    """Random images at the config's test size (or ``size``, ``(w, h)``) with two boxes each."""
     resize = next(t for t in cfg.test_pipeline if t['type'] == 'Resize')
-    w, h = resize['scale']
+    w, h = size or resize['scale']
     g = torch.Generator().manual_seed(0)
     inputs, samples = [], []
     for i in range(num_imgs):
