@@ -50,6 +50,10 @@ def main() -> None:
         torch2onnx(args.img, args.work_dir, save_file, deploy_cfg, model_cfg, args.checkpoint,
                    device=args.device)
     onnx_path = osp.join(args.work_dir, save_file)
+    from mmdeploy.utils import is_dynamic_shape
+
+    from mmdet_lite.deploy import make_trt_ready
+    make_trt_ready(onnx_path, static=not is_dynamic_shape(deploy_cfg))
     violations = check_trt(onnx_path)
     print(f'wrote {onnx_path}; TensorRT 8.2 parser check: '
           + ('pass' if not violations else f'{len(violations)} violations'))

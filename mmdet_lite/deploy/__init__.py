@@ -61,5 +61,6 @@ def allow_tensorrt_export_on_cpu() -> Iterator[None]:
         api_utils.check_backend_device = check
 
 from . import rewriters  # noqa: E402,F401  (registers the rewriters)
+from .trt_ready import make_trt_ready  # noqa: E402
 
-__all__ = ['allow_tensorrt_export_on_cpu', 'rewriters']
+__all__ = ['allow_tensorrt_export_on_cpu', 'make_trt_ready', 'rewriters']

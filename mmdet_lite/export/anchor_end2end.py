@@ -1,6 +1,6 @@
 """End-to-end ONNX graph of the anchor-based families (RefineDetLite, SSD, GFL), TRT 8.2-ready."""
 
-from typing import Tuple
+from typing import Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -65,30 +65,37 @@ def decode_deltas(anchors: Tensor, deltas: Tensor, stds: Tensor, means: Tensor,
 GFL_HEADS = ('GFLHead', 'GFLv2Head', 'GFLv2LDHead')
 
 
-class AnchorEnd2End(nn.Module):
-    """Image in, ``dets [1, K, 5]`` and ``labels [1, K]`` (int32) out, for anchor-based heads.
+class AnchorPostProcess(nn.Module):
+    """A dense head's raw outputs in, ``dets [1, K, 5]`` and ``labels [1, K]`` (int32) out.
 
     Supports :class:`RefineDetLiteHead` (ODM boxes decoded on the ARM-refined anchors, anchors of
     ARM objectness <= the threshold zeroed, as its ``predict_by_feat``), mmdet's ``SSDHead`` and
-    the GFL heads (``GFLHead``, :class:`GFLv2Head`: sigmoid scores, GFLv2's as
-    ``sigmoid(cls) * q`` directly; each edge's distance the expectation of its softmax
-    distribution times the stride, around the anchor centre, clipped to the image).
-    Normalisation (and BGR->RGB) is inside; anchors are constants of the static input shape.
+    the GFL heads (``GFLHead``, :class:`GFLv2Head`: sigmoid scores; each edge's distance the
+    expectation of its softmax distribution times the stride, around the anchor centre, clipped
+    to the image). Anchors are constants of the static feature-map sizes.
     Post-processing as mmdet's: scores above ``score_thr``, the ``nms_pre`` best (anchor, class)
     pairs, boxes not larger than ``min_bbox_size`` dropped, class-wise NMS (ONNX
     ``NonMaxSuppression``, which TensorRT 8.2 parses when its thresholds are constants), the
     ``max_per_img`` best kept; rows past the detections are zero. Soft-NMS has no ONNX operator: a
-    soft-NMS config is exported with hard NMS at the same IoU.
+    soft-NMS config is exported with hard NMS at the same IoU. Used by :class:`AnchorEnd2End` and
+    by the mmdeploy rewriters of our heads (:mod:`mmdet_lite.deploy.rewriters`).
+
+    Args:
+        head: the dense head.
+        featmap_sizes: ``(h, w)`` of each level's output.
+        input_shape: ``(H, W)`` of the network input (boxes are clipped to it).
+        gfl_scores_are_probs: the GFL class outputs given to ``forward`` are probabilities
+            (``AnchorEnd2End`` passes GFLv2's ``sigmoid(cls) * q``), not logits.
     """
 
-    def __init__(self, detector: nn.Module, input_shape: Tuple[int, int]) -> None:
+    def __init__(self, head: nn.Module, featmap_sizes: Sequence[Tuple[int, int]],
+                 input_shape: Tuple[int, int], gfl_scores_are_probs: bool = False) -> None:
         super().__init__()
-        self.detector = detector.eval()
-        head = detector.bbox_head
-        self.normalize = InputNormalizer(detector.data_preprocessor)
-        self.input_shape = tuple(input_shape)
+        object.__setattr__(self, 'head', head)  # not a sub-module: no weights of its own here
+        self.input_shape = tuple(int(s) for s in input_shape)
         self.refine = type(head).__name__ == 'RefineDetLiteHead'
         self.gfl = type(head).__name__ in GFL_HEADS
+        self.gfl_scores_are_probs = gfl_scores_are_probs
         cfg = head.test_cfg
         self.num_classes = head.num_classes
         self.score_thr = float(cfg.get('score_thr', 0.0))
@@ -102,9 +109,7 @@ class AnchorEnd2End(nn.Module):
                                  persistent=False)
             self.register_buffer('means', torch.tensor(coder.means, dtype=torch.float32),
                                  persistent=False)
-        with torch.no_grad():
-            feats = detector.extract_feat(torch.zeros(1, 3, *input_shape))
-            sizes = [f.shape[-2:] for f in head(feats)[0]]
+        sizes = [(int(h), int(w)) for h, w in featmap_sizes]
         level_anchors = head.prior_generator.grid_priors(sizes, device='cpu')
         self.register_buffer('anchors', torch.cat(level_anchors), persistent=False)
         if self.gfl:
@@ -117,7 +122,7 @@ class AnchorEnd2End(nn.Module):
             self.register_buffer('project', torch.arange(head.reg_max + 1, dtype=torch.float32),
                                  persistent=False)
         # mmdet's RefineDetLite keeps the nms_pre best (anchor, class) pairs of the image, SSDHead
-        # those of each level: one segment, or one per level
+        # and GFLHead those of each level: one segment, or one per level
         counts = [len(a) for a in level_anchors]
         segments = [sum(counts)] if self.refine else counts
         self.segments = []
@@ -137,7 +142,7 @@ class AnchorEnd2End(nn.Module):
 
     def _boxes_scores(self, outs) -> Tuple[Tensor, Tensor]:
         """Decoded boxes ``[N, 4]`` and class scores ``[N, C]`` (background dropped)."""
-        head = self.detector.bbox_head
+        head = self.head
 
         def flat(preds, ch):
             return torch.cat([p.permute(0, 2, 3, 1).reshape(-1, ch) for p in preds], 0)
@@ -152,7 +157,8 @@ class AnchorEnd2End(nn.Module):
             x2y2 = self.centers + dist[:, 2:]
             boxes = torch.cat([x1y1[:, :1].clamp(0, w), x1y1[:, 1:].clamp(0, h),
                                x2y2[:, :1].clamp(0, w), x2y2[:, 1:].clamp(0, h)], 1)
-            return boxes, flat(cls, head.cls_out_channels)
+            scores = flat(cls, head.cls_out_channels)
+            return boxes, scores if self.gfl_scores_are_probs else scores.sigmoid()
         reg = head.bbox_coder.encode_size
         if self.refine:
             arm_cls, arm_reg, odm_cls, odm_reg = outs
@@ -171,23 +177,7 @@ class AnchorEnd2End(nn.Module):
             scores = flat(cls, head.cls_out_channels).softmax(-1)[:, :self.num_classes]
         return boxes, scores
 
-    def _head_outputs(self, feats: Tuple[Tensor, ...]) -> tuple:
-        head = self.detector.bbox_head
-        if not self.gfl:
-            return head(feats)
-        if hasattr(head, 'forward_single_parts'):  # GFLv2: J = sigmoid(cls) * q, no logit(J)
-            cls, reg = [], []
-            for x, scale in zip(feats, head.scales, strict=True):
-                c, q, r = head.forward_single_parts(x, scale)
-                cls.append(c.sigmoid() * q.sigmoid())
-                reg.append(r)
-            return cls, reg
-        cls, reg = head(feats)
-        return [c.sigmoid() for c in cls], reg
-
-    def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
-        x = self.normalize(img)
-        outs = self._head_outputs(self.detector.extract_feat(x))
+    def forward(self, outs) -> Tuple[Tensor, Tensor]:
         boxes, scores = self._boxes_scores(outs)
         # the nms_pre best (class, anchor) pairs, as mmdet's filter_scores_and_topk
         pair_scores, cls, cand = [], [], []
@@ -215,4 +205,42 @@ class AnchorEnd2End(nn.Module):
         return dets[order][None], labels[order].to(torch.int32)[None]
 
 
-__all__ = ['AnchorEnd2End', 'GFL_HEADS', 'decode_deltas']
+class AnchorEnd2End(nn.Module):
+    """Image in, ``dets [1, K, 5]`` and ``labels [1, K]`` (int32) out, for anchor-based heads.
+
+    Normalisation (and BGR->RGB) inside, then the detector's network, then
+    :class:`AnchorPostProcess`. GFLv2's score is computed as ``sigmoid(cls) * q`` directly.
+    """
+
+    def __init__(self, detector: nn.Module, input_shape: Tuple[int, int]) -> None:
+        super().__init__()
+        self.detector = detector.eval()
+        self.normalize = InputNormalizer(detector.data_preprocessor)
+        self.input_shape = tuple(input_shape)
+        head = detector.bbox_head
+        with torch.no_grad():
+            feats = detector.extract_feat(torch.zeros(1, 3, *input_shape))
+            sizes = [tuple(f.shape[-2:]) for f in head(feats)[0]]
+        self.gfl = type(head).__name__ in GFL_HEADS
+        self.post = AnchorPostProcess(head, sizes, input_shape, gfl_scores_are_probs=self.gfl)
+
+    def _head_outputs(self, feats: Tuple[Tensor, ...]) -> tuple:
+        head = self.detector.bbox_head
+        if not self.gfl:
+            return head(feats)
+        if hasattr(head, 'forward_single_parts'):  # GFLv2: J = sigmoid(cls) * q, no logit(J)
+            cls, reg = [], []
+            for x, scale in zip(feats, head.scales, strict=True):
+                c, q, r = head.forward_single_parts(x, scale)
+                cls.append(c.sigmoid() * q.sigmoid())
+                reg.append(r)
+            return cls, reg
+        cls, reg = head(feats)
+        return [c.sigmoid() for c in cls], reg
+
+    def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
+        x = self.normalize(img)
+        return self.post(self._head_outputs(self.detector.extract_feat(x)))
+
+
+__all__ = ['AnchorEnd2End', 'AnchorPostProcess', 'GFL_HEADS', 'decode_deltas']

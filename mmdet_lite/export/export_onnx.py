@@ -117,24 +117,33 @@ def freeze_resize_sizes(model: onnx.ModelProto) -> onnx.ModelProto:
     though every input is static. One onnxruntime run on a zero input reads their values; they
     become initializers, and the shape ops nothing reads any more are dropped.
     """
+    return freeze_node_inputs(model, {'Resize': 3})
+
+
+def freeze_node_inputs(model: onnx.ModelProto, inputs: dict) -> onnx.ModelProto:
+    """Replace computed int64 inputs of a static-shape graph by initializers of their values.
+
+    ``inputs`` maps an op type to the index of its input to freeze (``{'Resize': 3}``: sizes;
+    ``{'TopK': 1}``: k, which mmdeploy computes from shapes).
+    """
     const = {t.name for t in model.graph.initializer}
     const |= {n.output[0] for n in model.graph.node if n.op_type == 'Constant'}
-    nodes = [n for n in model.graph.node
-             if n.op_type == 'Resize' and len(n.input) > 3 and n.input[3]
-             and n.input[3] not in const]
+    nodes = [n for n in model.graph.node if n.op_type in inputs
+             and len(n.input) > inputs[n.op_type] and n.input[inputs[n.op_type]]
+             and n.input[inputs[n.op_type]] not in const]
     if not nodes:
         return model
     import onnxruntime as ort
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
-    names = sorted({n.input[3] for n in nodes})
+    names = sorted({n.input[inputs[n.op_type]] for n in nodes})
     probe.graph.output.extend(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.INT64,
                                                                  None) for name in names)
     sess = ort.InferenceSession(probe.SerializeToString(), providers=['CPUExecutionProvider'])
     feeds = {}
     for inp in sess.get_inputs():
         if any(not isinstance(d, int) for d in inp.shape):
-            raise ExportError(f'freeze_resize_sizes needs a static input shape, {inp.name} is '
+            raise ExportError(f'freeze_node_inputs needs a static input shape, {inp.name} is '
                               f'{inp.shape}')
         feeds[inp.name] = np.zeros(inp.shape, dtype=np.float32)
     values = dict(zip(names, sess.run(names, feeds), strict=True))
@@ -142,7 +151,8 @@ def freeze_resize_sizes(model: onnx.ModelProto) -> onnx.ModelProto:
         model.graph.initializer.append(onnx.numpy_helper.from_array(
             values[name].astype(np.int64), name + '_frozen'))
     for node in nodes:
-        node.input[3] = node.input[3] + '_frozen'
+        k = inputs[node.op_type]
+        node.input[k] = node.input[k] + '_frozen'
     needed = {o.name for o in model.graph.output}
     keep = []
     for node in reversed(model.graph.node):  # drop nodes whose outputs nothing reads any more
@@ -185,5 +195,6 @@ def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], 
     return out
 
 
-__all__ = ['ExportError', 'check_shape', 'end2end_module', 'export_onnx', 'freeze_resize_sizes',
+__all__ = ['ExportError', 'check_shape', 'end2end_module', 'export_onnx', 'freeze_node_inputs',
+           'freeze_resize_sizes',
            'load_detector', 'model_stride']
