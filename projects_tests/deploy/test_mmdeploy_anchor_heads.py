@@ -1,6 +1,7 @@
-"""mmdeploy 1.3.1 conversion of our anchor-based heads (RefineDetLite, GFLv2) with our rewriters:
-the rewriter is applied, the file passes the TensorRT 8.2 check after ``make_trt_ready`` and
-onnxruntime's detections equal PyTorch's ``predict``. Skipped without the deploy extra."""
+"""mmdeploy 1.3.1 conversion of the anchor-based families (RefineDetLite, GFLv2, SSD students)
+with our rewriters: the rewriter is applied, the file passes the TensorRT 8.2 check after
+``make_trt_ready`` and onnxruntime's detections equal PyTorch's ``predict``. Skipped without the
+deploy extra."""
 
 import os.path as osp
 
@@ -24,16 +25,19 @@ CONFIGS = {
                        'RefineDetLiteHead'),
     'effnet_gflv2': ('configs/effnet_gfl/effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_'
                      'synthetic.py', 0.5, 'GFLv2Head'),
+    'ssd_1_8': ('configs/attention_kd/ssd300_vgg16-1-8_synthetic.py', 0.03, 'SSDHead'),
 }
 
 
 @pytest.mark.parametrize('key', sorted(CONFIGS))
 def test_rewriter_is_applied(key):
     from mmdeploy.core import RewriterContext
+    from mmdet.models import dense_heads as mmdet_heads
     from mmengine.config import Config
 
     from mmdet_lite.models import dense_heads
-    head_cls = getattr(dense_heads, CONFIGS[key][2])
+    head_cls = getattr(dense_heads, CONFIGS[key][2], None) or getattr(mmdet_heads,
+                                                                       CONFIGS[key][2])
     original = head_cls.predict_by_feat
     cfg = Config.fromfile(osp.join(DEPLOY, 'detection_onnxruntime_static.py'))
     with RewriterContext(cfg=cfg, backend='onnxruntime'):
