@@ -77,3 +77,16 @@ def test_refinedet_lite_rows_exist():
     assert len(rows) == 9
     for r in rows:
         assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']
+
+
+def test_effnet_gfl_rows_teacher_first_and_ld_row_evaluated_as_student():
+    path = osp.join(REPO_ROOT, 'tools', 'reproduce_effnet_gfl.py')
+    spec = importlib.util.spec_from_file_location('reproduce_effnet_gfl', path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for r in mod.runs(list(mod.ROWS)):
+        assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']
+    rows = mod.runs(['3', '5'])  # the LD row brings its teacher, trained first
+    assert rows[0] is mod.ROWS['teacher'] and rows[-1] is mod.ROWS['5']
+    assert mod.ROWS['5']['eval_config'] == mod.ROWS['4']['config']
+    assert mod.runs(['4-dense']) == [mod.ROWS['4-dense']]
