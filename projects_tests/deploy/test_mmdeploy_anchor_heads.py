@@ -26,6 +26,8 @@ CONFIGS = {
     'effnet_gflv2': ('configs/effnet_gfl/effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_'
                      'synthetic.py', 0.5, 'GFLv2Head'),
     'ssd_1_8': ('configs/attention_kd/ssd300_vgg16-1-8_synthetic.py', 0.03, 'SSDHead'),
+    'effnet_gflv1': ('configs/effnet_gfl/effnet-gfl_row3_lite1-416-silu-gflv1-amp_synthetic.py',
+                     0.5, 'GFLHead'),
 }
 
 
@@ -35,15 +37,23 @@ def test_rewriter_is_applied(key):
     from mmdet.models import dense_heads as mmdet_heads
     from mmengine.config import Config
 
+    from mmdet_lite.deploy import rewriters
     from mmdet_lite.models import dense_heads
     head_cls = getattr(dense_heads, CONFIGS[key][2], None) or getattr(mmdet_heads,
                                                                        CONFIGS[key][2])
     original = head_cls.predict_by_feat
     cfg = Config.fromfile(osp.join(DEPLOY, 'detection_onnxruntime_static.py'))
-    with RewriterContext(cfg=cfg, backend='onnxruntime'):
-        patched = head_cls.predict_by_feat
-        assert patched is not original
-    assert head_cls.predict_by_feat is original
+    for backend in ('onnxruntime', 'tensorrt'):
+        with RewriterContext(cfg=cfg, backend=backend):
+            patched = head_cls.predict_by_feat
+            assert patched is not original
+            # ours, not mmdeploy's backend-generic rewriter of the same method
+            ours = {f.__code__ for f in vars(rewriters).values() if callable(f)
+                    and getattr(f, '__name__', '').endswith('__predict_by_feat')}
+            assert patched.__code__ in ours or any(
+                getattr(c.cell_contents, '__code__', None) in ours
+                for c in (patched.__closure__ or ()))
+        assert head_cls.predict_by_feat is original
 
 
 @pytest.mark.parametrize('key', sorted(CONFIGS))
