@@ -48,6 +48,13 @@ def test_config_builds(path):
                     'beta', 'guided_levels', 'check_shape'):
             model_cfg.pop(key, None)
         model_cfg.type = 'SingleStageDetector'
+    if model_cfg.type == 'LocalizationDistiller':  # built with a teacher in test_effnet_gfl_configs
+        teacher = Config.fromfile(resolve_config_path(model_cfg.teacher.config))
+        assert teacher.model.bbox_head.num_classes == model_cfg.bbox_head.num_classes
+        assert dataset_classes(teacher) == dataset_classes(cfg)
+        for key in ('teacher', 'student_classes', 'check_shape'):
+            model_cfg.pop(key, None)
+        model_cfg.type = 'GFL'
     MODELS.build(model_cfg)
     assert cfg.model.bbox_head.num_classes == len(dataset_classes(cfg))
 
