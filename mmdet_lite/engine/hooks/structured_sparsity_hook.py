@@ -1,6 +1,6 @@
 """2:4 structured sparsity during training (EfficientNet-Lite + GFLv2 paper, Sec. 3, Fig. 4)."""
 
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmdet.registry import HOOKS
@@ -48,6 +48,7 @@ class StructuredSparsityHook(Hook):
         self.start_epoch = start_epoch
         self.exclude = tuple(exclude)
         self.masks: Dict[str, Tensor] = {}
+        self._targets: Optional[List[Tuple[Tensor, Tensor]]] = None
 
     @staticmethod
     def _model(runner):  # noqa: ANN001, ANN205
@@ -60,17 +61,22 @@ class StructuredSparsityHook(Hook):
 
     @torch.no_grad()
     def _apply_masks(self, runner) -> None:  # noqa: ANN001
-        modules = dict(self._model(runner).named_modules())
-        for name, mask in self.masks.items():
-            weight = modules[name].weight
-            if mask.device != weight.device:
-                mask = self.masks[name] = mask.to(weight.device)
+        # every iteration: resolve the (weight, mask) pairs once, not a module walk per step
+        if self._targets is None:
+            modules = dict(self._model(runner).named_modules())
+            self._targets = []
+            for name, mask in self.masks.items():
+                weight = modules[name].weight
+                self.masks[name] = mask.to(weight.device)
+                self._targets.append((weight, self.masks[name]))
+        for weight, mask in self._targets:
             weight.mul_(mask)
 
     @torch.no_grad()
     def prune(self, runner) -> None:  # noqa: ANN001
         """Compute the masks from the current weights and apply them."""
         model = self._model(runner)
+        self._targets = None
         self.masks = {name: nm_mask(mod.weight, self.n, self.m)
                       for name, mod in eligible_layers(model, self.m, self.exclude)}
         if not self.masks:
@@ -106,6 +112,7 @@ class StructuredSparsityHook(Hook):
         if missing:
             raise RuntimeError(f'The checkpoint\'s sparsity masks name layers the model does '
                                f'not have: {missing[:5]}; resume with the config that wrote it.')
+        self._targets = None
         self.masks = {k: v.to(torch.bool) for k, v in masks.items()}
         broken = [k for k, v in self.masks.items() if not nm_mask_is_valid(v, self.n, self.m)]
         if broken:
