@@ -1,6 +1,7 @@
 """Reproduce Mobile CenterNet's Table 2 ablation on the built-in synthetic benchmark.
 
     python tools/reproduce_mobile_centernet.py [--work-dir work_dirs/ablation_mcn] [--force]
+        [--rows teacher w16 cbfl kd ...]
     make ablation-mcn
 
 Trains, with the quick (CPU-sized) configs, one after the other: the W32 teacher, W16, W16+CBFL
@@ -10,6 +11,8 @@ CPU ms/image at 576x320, training time) and ``ablation.png`` to the work dir. A 
 checkpoint exists is reused, not retrained (``--force`` retrains all but the teacher; the teacher
 is retrained only with ``--force-teacher``), so the teacher of a previous run is kept.
 The KD checkpoint is evaluated with the plain W16+CBFL config, as any student checkpoint.
+``--rows`` also takes the diagnostic rows (not in Table 2) that say why KD does what it does
+here: see ``DIAGNOSTIC`` below and the README.
 """
 
 import os.path as osp
@@ -20,13 +23,35 @@ from mmdet_lite.utils.ablation import write_report as _write_report
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MCN = 'configs/mobile_centernet/'
-RUNS = [
-    dict(name='HRNet-W32 (teacher)', config=MCN + 'mcn_hrnet-w32_teacher_synthetic.py'),
-    dict(name='HRNet-W16', config=MCN + 'mcn_hrnet-w16_synthetic.py'),
-    dict(name='HRNet-W16 + CBFL', config=MCN + 'mcn_hrnet-w16_cbfl_synthetic.py'),
-    dict(name='HRNet-W16 + CBFL + KD', config=MCN + 'mcn_hrnet-w16_cbfl_kd_synthetic.py',
-         eval_config=MCN + 'mcn_hrnet-w16_cbfl_synthetic.py'),
-]
+CBFL = MCN + 'mcn_hrnet-w16_cbfl_synthetic.py'
+ROWS = {
+    'teacher': dict(name='HRNet-W32 (teacher)', config=MCN + 'mcn_hrnet-w32_teacher_synthetic.py'),
+    'w16': dict(name='HRNet-W16', config=MCN + 'mcn_hrnet-w16_synthetic.py'),
+    'cbfl': dict(name='HRNet-W16 + CBFL', config=CBFL),
+    'kd': dict(name='HRNet-W16 + CBFL + KD', config=MCN + 'mcn_hrnet-w16_cbfl_kd_synthetic.py',
+               eval_config=CBFL),
+}
+TABLE2 = ['teacher', 'w16', 'cbfl', 'kd']
+# Diagnostic rows (not in Table 2), each one change: the spread between two runs of one config,
+# and the KD row with a weaker pair-wise term or none.
+DIAGNOSTIC = {
+    'cbfl-rerun': dict(name='HRNet-W16 + CBFL, second run (seed 1)',
+                       config=MCN + 'mcn_hrnet-w16_cbfl-rerun_synthetic.py'),
+    'kd-pa1': dict(name='HRNet-W16 + CBFL + KD, lambda_pa 1',
+                   config=MCN + 'mcn_hrnet-w16_cbfl_kd-pa1_synthetic.py', eval_config=CBFL),
+    'kd-nopair': dict(name='HRNet-W16 + CBFL + KD, pixel-wise only',
+                      config=MCN + 'mcn_hrnet-w16_cbfl_kd-nopair_synthetic.py', eval_config=CBFL),
+}
+ROWS.update(DIAGNOSTIC)
+RUNS = [ROWS[r] for r in TABLE2]
+
+
+def runs(rows: List[str]) -> List[dict]:
+    """The runs in order; the teacher comes first (the KD rows need it)."""
+    rows = ['teacher', *[r for r in rows if r != 'teacher']]
+    return [ROWS[r] for r in dict.fromkeys(rows)]
+
+
 TITLE = 'Mobile CenterNet ablation (Table 2) on the built-in synthetic benchmark'
 NOTE = 'Quick configs (288x160, 3 epochs); params / GMACs / CPU ms per image at 576x320.'
 
@@ -37,12 +62,14 @@ def write_report(rows: List[dict], classes, out_dir: str, total_s: float) -> str
 
 def main(argv: Optional[List[str]] = None) -> None:
     parser = ablation_parser(__doc__.split('\n\n')[0], 'work_dirs/ablation_mcn', (320, 576))
+    parser.add_argument('--rows', nargs='+', choices=list(ROWS), default=TABLE2,
+                        help='rows to train and report (the teacher is always first)')
     args = parser.parse_args(argv)
-    run_ablation(RUNS, args.work_dir, ROOT, args.data, args.force, args.force_teacher,
+    run_ablation(runs(args.rows), args.work_dir, ROOT, args.data, args.force, args.force_teacher,
                  args.cfg_options, args.latency_shape, TITLE, NOTE)
 
 
-__all__ = ['ap50_per_class', 'main', 'write_report']
+__all__ = ['ap50_per_class', 'main', 'runs', 'write_report']
 
 if __name__ == '__main__':
     main()

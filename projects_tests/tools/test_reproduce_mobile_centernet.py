@@ -90,3 +90,17 @@ def test_effnet_gfl_rows_teacher_first_and_ld_row_evaluated_as_student():
     assert rows[0] is mod.ROWS['teacher'] and rows[-1] is mod.ROWS['5']
     assert mod.ROWS['5']['eval_config'] == mod.ROWS['4']['config']
     assert mod.runs(['4-dense']) == [mod.ROWS['4-dense']]
+
+
+def test_rows():
+    tool = load_tool()
+    assert [r['name'] for r in tool.runs(tool.TABLE2)] == [
+        'HRNet-W32 (teacher)', 'HRNet-W16', 'HRNet-W16 + CBFL', 'HRNet-W16 + CBFL + KD']
+    # the teacher is trained first whatever the order asked, and only once
+    names = [r['name'] for r in tool.runs(['kd-pa1', 'teacher', 'kd'])]
+    assert names[0] == 'HRNet-W32 (teacher)' and len(names) == 3
+    for row in tool.ROWS.values():
+        assert osp.isfile(osp.join(REPO_ROOT, row['config'])), row['config']
+        # distilled rows are evaluated as plain students
+        if '+ KD' in row['name']:
+            assert row['eval_config'].endswith('mcn_hrnet-w16_cbfl_synthetic.py')
