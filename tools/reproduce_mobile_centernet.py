@@ -43,7 +43,6 @@ DIAGNOSTIC = {
                       config=MCN + 'mcn_hrnet-w16_cbfl_kd-nopair_synthetic.py', eval_config=CBFL),
 }
 ROWS.update(DIAGNOSTIC)
-RUNS = [ROWS[r] for r in TABLE2]
 
 
 def runs(rows: List[str]) -> List[dict]:

@@ -53,12 +53,16 @@ def loss_gradient_stats(model: nn.Module, batches: Iterable[dict],
     """
     kd_re = re.compile(kd_pattern)
     groups = parameter_groups(model)
+    params = [p for group in groups.values() for p in group]
+    spans, start = {}, 0
+    for g_name, group in groups.items():
+        spans[g_name] = (start, start + len(group))
+        start += len(group)
     stats: Dict[str, dict] = OrderedDict()
     n = 0
     model.train()
     for batch in batches:
         data = model.data_preprocessor(batch, True)
-        model.zero_grad(set_to_none=True)
         terms = _loss_terms(model.loss(data['inputs'], data.get('data_samples')))
         det = [t for k, t in terms.items() if not kd_re.search(k)]
         kd = [t for k, t in terms.items() if kd_re.search(k)]
@@ -70,13 +74,13 @@ def loss_gradient_stats(model: nn.Module, batches: Iterable[dict],
             rows['distillation'] = (sum(kd), True)
         grads: Dict[str, Dict[str, Tensor]] = {}
         for name, (loss, _) in rows.items():
-            grads[name] = {}
-            for g_name, params in groups.items():
-                gs = torch.autograd.grad(loss, params, retain_graph=True, allow_unused=True)
-                # a parameter a term does not reach has a zero gradient, not a missing one
-                grads[name][g_name] = torch.cat([
-                    (g if g is not None else torch.zeros_like(p)).reshape(-1).double()
-                    for g, p in zip(gs, params, strict=True)])
+            # one backward pass per term over all groups, then split by group
+            gs = torch.autograd.grad(loss, params, retain_graph=True, allow_unused=True)
+            # a parameter a term does not reach has a zero gradient, not a missing one
+            flat = [(g if g is not None else torch.zeros_like(p)).reshape(-1).double()
+                    for g, p in zip(gs, params, strict=True)]
+            grads[name] = {g_name: torch.cat(flat[start:stop])
+                           for g_name, (start, stop) in spans.items()}
         for name, (loss, is_kd) in rows.items():
             row = stats.setdefault(name, {'value': 0.0, 'kd': is_kd})
             row['value'] += float(loss.detach())

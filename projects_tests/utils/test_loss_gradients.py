@@ -15,7 +15,7 @@ from mmdet_lite.utils.loss_gradients import (
 
 
 class _Toy(nn.Module):
-    """loss_det = w.a * x + h.c * x, loss_kd_pair = w.b * x: d/dw is x*a and x*b."""
+    """loss_det = w.a * x + h.c * x, loss_kd_pair = 2 w.b * x: d/dw is x*a and 2x*b."""
 
     def __init__(self) -> None:
         super().__init__()
