@@ -13,7 +13,7 @@ from .utils.mmdet_fixes import fix_ssd_head_predict  # noqa: E402
 
 fix_ssd_head_predict()
 
-from . import datasets, engine, models  # noqa: E402,F401  (registers modules)
+from . import datasets, engine, evaluation, models  # noqa: E402,F401  (registers modules)
 from .version import __version__  # noqa: E402
 
-__all__ = ['__version__', 'datasets', 'engine', 'models']
+__all__ = ['__version__', 'datasets', 'engine', 'evaluation', 'models']

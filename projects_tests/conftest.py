@@ -60,3 +60,11 @@ def assert_dets_match(dets, labels, ref) -> None:
     assert ok.mean() > 0.8, 'too many near-ties to compare'
     np.testing.assert_array_equal(labels[ok], ref.labels.numpy()[ok])
     np.testing.assert_allclose(dets[ok, :4], ref.bboxes.numpy()[ok], rtol=1e-3, atol=1e-3)
+
+
+def read_log(logger) -> str:
+    """Everything an MMLogger made with ``log_file=`` has written so far."""
+    for h in logger.handlers:
+        h.flush()
+    files = [h.baseFilename for h in logger.handlers if hasattr(h, 'baseFilename')]
+    return ''.join(open(f).read() for f in files)

@@ -57,6 +57,7 @@ def test_config_builds(path):
         model_cfg.type = 'GFL'
     MODELS.build(model_cfg)
     assert cfg.model.bbox_head.num_classes == len(dataset_classes(cfg))
+    check_coco_evaluation(cfg)
 
 
 def dataset_classes(cfg: Config) -> tuple:
@@ -68,3 +69,29 @@ def dataset_classes(cfg: Config) -> tuple:
     if dataset.get('metainfo'):
         return tuple(dataset.metainfo['classes'])
     return tuple(DATASETS.get(dataset.type).METAINFO['classes'])
+
+
+
+def _datasets(loader):
+    ds = loader.dataset
+    while 'dataset' in ds:  # MultiImageMixDataset, RepeatDataset ...
+        yield ds
+        ds = ds.dataset
+    yield ds
+
+
+def check_coco_evaluation(cfg):
+    """A config on COCO-format data uses CheckedCocoDataset + CheckedCocoMetric (labels mapped to
+    category ids by name on both sides), the checked image loader in training and the hook that
+    counts unreadable images."""
+    types = {d.type for key in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+             for d in _datasets(cfg[key]) if 'type' in d}
+    if not types & {'CocoDataset', 'CheckedCocoDataset'}:
+        return  # VOC
+    assert 'CocoDataset' not in types
+    for key in ('val_evaluator', 'test_evaluator'):
+        assert cfg[key].type == 'CheckedCocoMetric', key
+    loaders = [t.type for d in _datasets(cfg.train_dataloader) for t in d.get('pipeline', [])
+               if 'LoadImage' in t.type]
+    assert loaders == ['CheckedLoadImageFromFile'], loaders
+    assert cfg.default_hooks.unreadable_images.type == 'UnreadableImageHook'

@@ -5,7 +5,7 @@ model = dict(backbone=dict(arch='lite1', act_cfg=dict(type='Mish')))
 
 img_scale = (288, 160)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='CheckedLoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='Resize', scale=img_scale, keep_ratio=False),
     dict(type='RandomFlip', prob=0.5),

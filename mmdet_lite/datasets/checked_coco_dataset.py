@@ -1,17 +1,17 @@
 """COCO dataset that validates its input and says what to do when it is wrong."""
 
 import json
+import logging
 import os.path as osp
-from typing import List, Union
+from typing import Any, List, Optional, Union
 
 from mmdet.datasets import CocoDataset
 from mmdet.registry import DATASETS
 from mmengine.fileio import get_local_path
-from mmengine.logging import MMLogger
+from mmengine.logging import MMLogger, print_log
 
-
-class DatasetError(ValueError):
-    """A dataset's files or configuration are unusable; the message says how to fix them."""
+from .coco_box import CLIPPED, DEGENERATE, MALFORMED, NON_FINITE, check_coco_box
+from .errors import DatasetError, UnreadableImageError
 
 
 @DATASETS.register_module()
@@ -22,21 +22,39 @@ class CheckedCocoDataset(CocoDataset):
     - every class in ``metainfo['classes']`` must be a category of the file (matched by name, in
       the config's order, whatever the file's category order); extra categories are ignored with
       a warning;
-    - boxes are clipped to the image; zero-area, inverted or outside boxes are skipped and counted;
+    - an image entry without ``file_name``/``width``/``height``, or an annotation without
+      ``bbox``/``category_id`` or with a ``bbox`` that is not 4 numbers, raises naming its id;
+    - boxes are clipped to the image; zero-area, inverted, outside and non-finite (NaN/inf) boxes
+      are skipped and counted (:func:`~mmdet_lite.datasets.coco_box.check_coco_box`, the rule
+      :class:`~mmdet_lite.evaluation.CheckedCocoMetric` applies to its ground truth too);
     - images listed but missing on disk are skipped and counted (``missing_img='skip'``, the
-      default) or raise (``missing_img='error'``); a split with no image left raises.
+      default) or raise (``missing_img='error'``); a split with no image left raises. Skipped
+      images are excluded from evaluation too: the metric scores only the images it receives;
+    - in training, an image that exists but cannot be decoded (``CheckedLoadImageFromFile``
+      raises :class:`UnreadableImageError`) is skipped with a warning naming it and another image
+      is drawn; more than ``max_unreadable`` (a fraction of the split) raises. At test time it is
+      an error naming the file.
 
     Counts of everything skipped are logged once per dataset.
 
     Args:
         missing_img: ``'skip'`` or ``'error'``.
+        max_unreadable: largest fraction of the split's images that may be undecodable before
+            training stops with an error.
         **kwargs: arguments of :class:`mmdet.datasets.CocoDataset`.
     """
 
-    def __init__(self, *args, missing_img: str = 'skip', **kwargs) -> None:
+    def __init__(self, *args, missing_img: str = 'skip', max_unreadable: float = 0.01,
+                 **kwargs) -> None:
         if missing_img not in ('skip', 'error'):
             raise DatasetError(f"missing_img must be 'skip' or 'error', got {missing_img!r}")
+        if not 0.0 <= max_unreadable <= 1.0:
+            raise DatasetError(f'max_unreadable must be a fraction in [0, 1], got '
+                               f'{max_unreadable!r}')
         self.missing_img = missing_img
+        self.max_unreadable = max_unreadable
+        self.unreadable: set = set()  # paths found undecodable by this process
+        self._unreadable_pending: List[str] = []  # skipped since the last sample returned
         super().__init__(*args, **kwargs)
 
     def _fix_hint(self) -> str:
@@ -60,7 +78,8 @@ class CheckedCocoDataset(CocoDataset):
             raise DatasetError(f"Annotation file '{self.ann_file}' lacks the COCO key(s) "
                                f'{missing}; it is not a detection annotation file.')
         self._check_classes(raw['categories'])
-        self._skipped = dict(degenerate_boxes=0, clipped_boxes=0, missing_images=0)
+        self._skipped = dict(degenerate_boxes=0, non_finite_boxes=0, clipped_boxes=0,
+                             missing_images=0)
 
         coco = self.COCOAPI()  # index the json already read, instead of reading it again
         coco.dataset = raw
@@ -90,10 +109,12 @@ class CheckedCocoDataset(CocoDataset):
             raise DatasetError(f"Annotation ids in '{self.ann_file}' are not unique.")
         logger = MMLogger.get_current_instance()
         if any(self._skipped.values()):
-            logger.warning(f"{self.ann_file}: skipped {self._skipped['missing_images']} missing "
-                           f"image(s), {self._skipped['degenerate_boxes']} zero-area/inverted/"
-                           f"outside box(es); clipped {self._skipped['clipped_boxes']} box(es) "
-                           'to the image.')
+            sk = self._skipped
+            logger.warning(
+                f"{self.ann_file}: skipped {sk['missing_images']} missing image(s) (excluded from "
+                f"training and from evaluation), {sk['degenerate_boxes']} zero-area/inverted/"
+                f"outside box(es) and {sk['non_finite_boxes']} box(es) with NaN/inf "
+                f"coordinates; clipped {sk['clipped_boxes']} box(es) to the image.")
         if data_list and not kept:
             raise DatasetError(f"None of the {len(data_list)} images of '{self.ann_file}' exist "
                                f"under '{self.data_prefix.get('img', '')}'. Check data_root and "
@@ -117,24 +138,89 @@ class CheckedCocoDataset(CocoDataset):
 
     def parse_data_info(self, raw_data_info: dict) -> Union[dict, List[dict]]:
         img_info = raw_data_info['raw_img_info']
+        absent = [k for k in ('file_name', 'width', 'height') if k not in img_info]
+        if absent:
+            raise DatasetError(f"Image entry id={img_info.get('id')} of '{self.ann_file}' lacks "
+                               f'{absent}. Add them (width/height in pixels) or re-create the '
+                               'annotation file.')
         data_info = super().parse_data_info(
             dict(raw_data_info, raw_ann_info=[]))  # image fields only; boxes handled below
         width, height = img_info['width'], img_info['height']
         instances = []
         for ann in raw_data_info['raw_ann_info']:
+            absent = [k for k in ('bbox', 'category_id') if k not in ann]
+            if absent:
+                raise DatasetError(f"Annotation id={ann.get('id')} (image id="
+                                   f"{ann.get('image_id')}) of '{self.ann_file}' lacks {absent}. "
+                                   'Fix or remove it.')
             if ann.get('ignore', False) or ann['category_id'] not in self.cat2label:
                 continue
-            x, y, w, h = ann['bbox']
-            x1, y1 = max(x, 0.0), max(y, 0.0)
-            x2, y2 = min(x + w, width), min(y + h, height)
-            if w <= 0 or h <= 0 or x2 - x1 < 1 or y2 - y1 < 1:
-                self._skipped['degenerate_boxes'] += 1
+            status, xyxy = check_coco_box(ann['bbox'], width, height)
+            if status == MALFORMED:
+                raise DatasetError(f"Annotation id={ann.get('id')} of '{self.ann_file}' has bbox "
+                                   f"{ann['bbox']!r}; COCO boxes are [x, y, width, height] "
+                                   'numbers. Fix or remove it.')
+            if status in (DEGENERATE, NON_FINITE):
+                key = 'degenerate_boxes' if status == DEGENERATE else 'non_finite_boxes'
+                self._skipped[key] += 1
                 continue
-            if (x1, y1, x2, y2) != (x, y, x + w, y + h):
-                self._skipped['clipped_boxes'] += 1
+            self._skipped['clipped_boxes'] += status == CLIPPED
+            x1, y1, x2, y2 = xyxy
             instances.append(dict(
                 bbox=[x1, y1, x2, y2],
                 bbox_label=self.cat2label[ann['category_id']],
                 ignore_flag=1 if ann.get('iscrowd', False) else 0))
         data_info['instances'] = instances
         return data_info
+
+    # ------------------------------------------------------------ unreadable images
+    def prepare_data(self, idx: int) -> Any:
+        try:
+            data = super().prepare_data(idx)
+        except UnreadableImageError as err:
+            if self.test_mode:
+                raise
+            self._skip_unreadable(err.path)
+            return None  # BaseDataset.__getitem__ draws another image
+        except AssertionError as err:
+            # mmcv's LoadImageFromFile (test pipelines keep it: DetInferencer/mmdeploy need the
+            # name) asserts 'failed to load image: PATH' on undecodable bytes
+            msg = str(err)
+            if not msg.startswith('failed to load image'):
+                raise
+            raise UnreadableImageError(msg.split(':', 1)[-1].strip(), 'not decodable') from err
+        if data is not None and self._unreadable_pending:
+            samples = data.get('data_samples') if isinstance(data, dict) else None
+            if samples is not None and hasattr(samples, 'set_metainfo'):
+                # counted per epoch by UnreadableImageHook in the main process
+                samples.set_metainfo(dict(unreadable_images=list(self._unreadable_pending)))
+            self._unreadable_pending = []
+        return data
+
+    def _skip_unreadable(self, path: str) -> None:
+        if path not in self._unreadable_pending:
+            self._unreadable_pending.append(path)
+        if path not in self.unreadable:
+            self.unreadable.add(path)
+            print_log(f"Skipping unreadable image '{path}' (corrupt or truncated); another "
+                      'image is used in its place.', logger='current', level=logging.WARNING)
+        limit = self.unreadable_limit()
+        if len(self.unreadable) > limit:
+            raise DatasetError(
+                f'{len(self.unreadable)} images of {len(self)} in \'{self.ann_file}\' are '
+                f'unreadable (more than max_unreadable={self.max_unreadable}), e.g. '
+                f'{sorted(self.unreadable)[:3]}. Re-encode or restore them, or raise '
+                'max_unreadable in the dataset config.')
+
+    def unreadable_limit(self) -> float:
+        """The number of unreadable images allowed in one pass over the split."""
+        return self.max_unreadable * len(self)
+
+
+def find_checked_dataset(dataset: Any) -> Optional[CheckedCocoDataset]:
+    """The :class:`CheckedCocoDataset` inside ``dataset`` (itself or wrapped), if any."""
+    for _ in range(8):
+        if isinstance(dataset, CheckedCocoDataset):
+            return dataset
+        dataset = getattr(dataset, 'dataset', None)
+    return None

@@ -3,12 +3,14 @@
 import os
 import os.path as osp
 
+import numpy as np
 import pytest
 from mmengine.logging import MMLogger
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.datasets import CheckedCocoDataset, DatasetError
-from projects_tests.conftest import CLASSES, write_coco
+from mmdet_lite.engine.hooks import count_boxes_per_class
+from projects_tests.conftest import CLASSES, read_log, write_coco
 
 
 def make_dataset(root, **kwargs):
@@ -130,3 +132,42 @@ def test_filter_empty_gt_keeps_annotated_images(tmp_path):
     write_coco(str(tmp_path), images, anns)
     ds = make_dataset(str(tmp_path), filter_cfg=dict(filter_empty_gt=True, min_size=0))
     assert sorted(ds.get_data_info(i)['img_id'] for i in range(len(ds))) == [1, 2]
+
+
+def test_non_finite_boxes_dropped_counted_and_not_weighted(tmp_path):
+    images, anns = two_images()
+    nan, inf = float('nan'), float('inf')
+    anns += [dict(id=3, image_id=1, category_id=4, bbox=[nan, 4, 10, 10], area=1, iscrowd=0),
+             dict(id=4, image_id=1, category_id=4, bbox=[4, 4, inf, 10], area=1, iscrowd=0),
+             dict(id=5, image_id=2, category_id=4, bbox=[4, -inf, 10, 10], area=1, iscrowd=0)]
+    write_coco(str(tmp_path), images, anns)
+    logger = MMLogger.get_instance('non_finite', log_file=str(tmp_path / 'log.txt'))
+    ds = make_dataset(str(tmp_path))
+    assert ds._skipped['non_finite_boxes'] == 3
+    assert ds._skipped['clipped_boxes'] == 0  # once reported as "clipped"
+    assert '3 box(es) with NaN/inf coordinates' in read_log(logger)
+    for i in range(len(ds)):
+        for inst in ds.get_data_info(i)['instances']:
+            assert all(np.isfinite(inst['bbox']))
+    # the class-balanced weights count only the kept boxes: one vehicle, one bicycle
+    assert count_boxes_per_class(ds, 4) == [1, 0, 0, 1]
+
+
+def test_entries_without_required_keys_are_named(tmp_path):
+    images, anns = two_images()
+    del anns[1]['bbox']
+    write_coco(str(tmp_path), images, anns)
+    with pytest.raises(DatasetError, match=r"Annotation id=2 \(image id=2\) of .*train.json' "
+                                           r"lacks \['bbox'\]"):
+        make_dataset(str(tmp_path))
+    images, anns = two_images()
+    write_coco(str(tmp_path), images, anns)
+    del images[0]['width']
+    write_coco(str(tmp_path), images, anns, write_images=False)
+    with pytest.raises(DatasetError, match=r"Image entry id=1 of .*train.json' lacks \['width'\]"):
+        make_dataset(str(tmp_path))
+    images, anns = two_images()
+    anns[0]['bbox'] = [1, 2, 3]
+    write_coco(str(tmp_path), images, anns)
+    with pytest.raises(DatasetError, match=r'Annotation id=1 .* has bbox \[1, 2, 3\]'):
+        make_dataset(str(tmp_path))

@@ -26,12 +26,16 @@ train_dataloader = dict(
     dataset=dict(
         _delete_=True,
         type='MultiImageMixDataset',
-        dataset=dict(type={{_base_.dataset_type}}, data_root={{_base_.data_root}},
+        dataset=dict(type='CheckedCocoDataset', data_root={{_base_.data_root}},
                      ann_file='annotations/instances_train2017.json',
                      data_prefix=dict(img='train2017/'),
-                     pipeline=[dict(type='LoadImageFromFile'),
+                     pipeline=[dict(type='CheckedLoadImageFromFile'),
                                dict(type='LoadAnnotations', with_bbox=True)],
                      filter_cfg=dict(filter_empty_gt=False, min_size=32)),
         pipeline=train_pipeline))
-val_dataloader = dict(batch_size=8, dataset=dict(pipeline=test_pipeline))
+val_dataloader = dict(batch_size=8,
+                      dataset=dict(type='CheckedCocoDataset', pipeline=test_pipeline))
 test_dataloader = val_dataloader
+# classes mapped to category ids by name; only the images the dataset loaded are scored
+val_evaluator = dict(type='CheckedCocoMetric')
+test_evaluator = val_evaluator

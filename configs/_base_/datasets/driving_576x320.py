@@ -5,7 +5,7 @@ img_scale = (576, 320)  # (w, h)
 backend_args = None
 
 train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='CheckedLoadImageFromFile', backend_args=backend_args),
     dict(type='LoadAnnotations', with_bbox=True),
     # CenterNet-style augmentation: random scale and crop, colour jitter, flip
     dict(type='RandomResize', scale=img_scale, ratio_range=(0.6, 1.4), keep_ratio=True),
@@ -48,6 +48,6 @@ val_dataloader = dict(
         backend_args=backend_args))
 test_dataloader = val_dataloader
 
-val_evaluator = dict(type='CocoMetric', metric='bbox', classwise=True, format_only=False,
+val_evaluator = dict(type='CheckedCocoMetric', metric='bbox', classwise=True, format_only=False,
                      backend_args=backend_args)
 test_evaluator = val_evaluator

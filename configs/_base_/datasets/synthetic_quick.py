@@ -3,7 +3,7 @@ _base_ = './synthetic.py'
 
 img_scale = (288, 160)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='CheckedLoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='RandomResize', scale=img_scale, ratio_range=(0.7, 1.3), keep_ratio=True),
     dict(type='RandomCrop', crop_size=img_scale, allow_negative_crop=True),  # (w, h)

@@ -6,7 +6,7 @@ _base_ = './synthetic.py'
 
 img_scale = (288, 160)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='CheckedLoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='MinIoURandomCrop', min_ious=(0.1, 0.3, 0.5, 0.7, 0.9), min_crop_size=0.5),
     dict(type='Resize', scale=img_scale, keep_ratio=False),

@@ -1,0 +1,3 @@
+from .metrics import CheckedCocoMetric
+
+__all__ = ['CheckedCocoMetric']

@@ -1,0 +1,90 @@
+"""COCO metric that scores exactly what CheckedCocoDataset loaded, with labels mapped by name."""
+
+from typing import Dict, List, Sequence
+
+from mmdet.evaluation import CocoMetric
+from mmdet.registry import METRICS
+from mmengine.logging import MMLogger
+
+from mmdet_lite.datasets.coco_box import CLIPPED, OK, check_coco_box
+from mmdet_lite.datasets.errors import DatasetError
+
+
+@METRICS.register_module()
+class CheckedCocoMetric(CocoMetric):
+    """:class:`mmdet.evaluation.CocoMetric` made consistent with
+    :class:`~mmdet_lite.datasets.CheckedCocoDataset` by construction.
+
+    mmdet's metric has three silent disagreements with a dataset that validates its input:
+
+    - label ``i`` is scored as the ``i``-th config class *in the annotation file's category
+      order*; the dataset maps by name in the config's order. Here ``cat_ids`` follow the
+      config's class order by name, so a file listing its categories in any order, with any ids,
+      is scored right (otherwise classes are swapped and mAP is wrong with exit code 0);
+    - it scores every image of the file, so images the dataset skipped (missing on disk) count as
+      missed objects. Here only the images the dataset delivered (those in the results) are
+      scored, and the log says how many of the file were left out;
+    - it keeps boxes the dataset dropped (NaN/inf coordinates, zero-area or outside the image),
+      which no prediction can match. Here they leave the ground truth under the same rule
+      (:func:`~mmdet_lite.datasets.coco_box.check_coco_box`).
+
+    Arguments are those of :class:`mmdet.evaluation.CocoMetric`; ``ann_file`` is required.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self._coco_api is None:
+            raise DatasetError('CheckedCocoMetric needs ann_file (the annotation file of the '
+                               'evaluated split); set val_evaluator.ann_file.')
+        self._dropped_boxes = self._drop_unusable_boxes()
+
+    def _drop_unusable_boxes(self) -> int:
+        api = self._coco_api
+        keep, dropped = [], 0
+        for ann in api.dataset.get('annotations', []):
+            img = api.imgs.get(ann.get('image_id'), {})
+            status, _ = check_coco_box(ann.get('bbox'), img.get('width', 0),
+                                       img.get('height', 0))
+            if status in (OK, CLIPPED):
+                keep.append(ann)
+            else:
+                dropped += 1
+        if dropped:
+            api.dataset['annotations'] = keep
+            api.createIndex()
+        return dropped
+
+    def _cat_ids_by_name(self) -> List[int]:
+        cats = self._coco_api.dataset.get('categories', [])
+        ids: Dict[str, List[int]] = {}
+        for cat in cats:
+            ids.setdefault(cat.get('name'), []).append(cat['id'])
+        classes = list(self.dataset_meta['classes'])
+        absent = [c for c in classes if c not in ids]
+        twice = [c for c in classes if len(ids.get(c, ())) > 1]
+        if absent or twice:
+            raise DatasetError(
+                f'Evaluation annotation file: classes {absent} of the config are not among its '
+                f'categories {list(ids)}' if absent else
+                f'Evaluation annotation file: category names {twice} appear more than once; '
+                'names must be unique to map labels to categories.')
+        return [ids[c][0] for c in classes]
+
+    def compute_metrics(self, results: list) -> Dict[str, float]:
+        logger = MMLogger.get_current_instance()
+        self.cat_ids = self._cat_ids_by_name()
+        evaluated: Sequence[int] = sorted({gt['img_id'] for gt, _ in results})
+        unknown = [i for i in evaluated if i not in self._coco_api.imgs]
+        if unknown:
+            raise DatasetError(
+                f'Images {unknown[:5]} were evaluated but are not in the metric\'s annotation '
+                'file; val_evaluator.ann_file must be the val dataset\'s ann_file.')
+        self.img_ids = list(evaluated)
+        left_out = len(self._coco_api.imgs) - len(evaluated)
+        if left_out or self._dropped_boxes:
+            logger.warning(
+                f'COCO metric: scoring {len(evaluated)} image(s); {left_out} image(s) of the '
+                'annotation file were not delivered by the dataset (missing or unreadable) and '
+                f'are excluded, as are {self._dropped_boxes} ground-truth box(es) with NaN/inf, '
+                'zero-area or outside coordinates.')
+        return super().compute_metrics(results)
