@@ -15,6 +15,7 @@ import sys
 import mmdet_lite  # noqa: F401
 from mmdet_lite.export import ExportError, export_onnx
 from mmdet_lite.export.trt_checker import check_trt
+from mmdet_lite.utils.output_paths import refuse_overwriting_input
 
 
 def main() -> None:
@@ -26,6 +27,7 @@ def main() -> None:
     parser.add_argument('--fp16', action='store_true',
                         help='half-precision weights and compute (float32 inputs/outputs)')
     args = parser.parse_args()
+    refuse_overwriting_input(args.out, args.config, args.checkpoint)
     try:
         out = export_onnx(args.config, args.checkpoint, tuple(args.shape), args.out,
                           fp16=args.fp16)

@@ -1,15 +1,23 @@
 """Evaluate a checkpoint (mmdet's tools/test.py interface; COCO metric with per-class AP).
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out results.pkl] [--show-dir DIR]
+        [--allow-partial]
     mim test mmdet_lite CONFIG --checkpoint CHECKPOINT
+
+The checkpoint must fit the config's model (strict load) and, when it records them, be trained on
+the config's classes; ``--allow-partial`` loads only the matching weights, as mmdet does.
 """
 
 import argparse
 import os.path as osp
 
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
+from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmdet_lite  # noqa: F401
+from mmdet_lite.utils.checkpoint_fit import CheckpointMismatchError, check_checkpoint_fits
+from mmdet_lite.utils.output_paths import refuse_overwriting_input
 from mmdet_lite.utils.runner_setup import add_common_args, load_config, parse_common_args
 
 
@@ -19,6 +27,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--out', help='dump predictions to a pickle file (.pkl)')
     parser.add_argument('--show-dir', help='save images with predictions drawn, under the work dir')
+    parser.add_argument('--allow-partial', action='store_true',
+                        help='load a checkpoint that does not fit the config (partial load)')
     add_common_args(parser)
     return parse_common_args(parser)
 
@@ -34,9 +44,18 @@ def main() -> None:
         vis.draw = True
         vis.test_out_dir = args.show_dir
     runner = Runner.from_cfg(cfg)
+    if not args.allow_partial:
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        classes = cfg.test_dataloader.dataset.get('metainfo', {}).get('classes')
+        try:
+            check_checkpoint_fits(model, _load_checkpoint(args.checkpoint, map_location='cpu'),
+                                  args.checkpoint, args.config, classes=classes)
+        except CheckpointMismatchError as err:
+            raise SystemExit(f'error: {err}') from err
     if args.out is not None:
         if not args.out.endswith(('.pkl', '.pickle')):
             raise SystemExit('--out must be a .pkl file')
+        refuse_overwriting_input(args.out, args.config, args.checkpoint)
         from mmdet.evaluation import DumpDetResults
         runner.test_evaluator.metrics.append(DumpDetResults(out_file_path=args.out))
     runner.test()

@@ -10,8 +10,13 @@ from mmdet.registry import MODELS
 from mmdet.utils import ConfigType
 from mmengine.config import Config
 from mmengine.logging import print_log
-from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 
+from mmdet_lite.utils.checkpoint_fit import (
+    checkpoint_classes,
+    checkpoint_mismatch,
+    describe_mismatch,
+)
 from mmdet_lite.utils.config_paths import resolve_config_path
 
 
@@ -104,17 +109,28 @@ class BaseDistiller(SingleStageDetector):
                 f'Teacher config {cfg_path} predicts {num_t} classes, the student {num_s}; '
                 'distillation needs the same class list. Use a teacher trained on the same '
                 'dataset classes.')
-        checkpoint = load_checkpoint(model, ckpt, map_location='cpu', strict=True,
-                                     logger='current')
+        checkpoint = _load_checkpoint(ckpt, map_location='cpu')
         classes = _config_classes(cfg)
-        ckpt_classes = (checkpoint.get('meta', {}).get('dataset_meta') or {}).get('classes')
+        ckpt_classes = checkpoint_classes(checkpoint)
         if ckpt_classes is not None:
-            ckpt_classes = tuple(ckpt_classes)
+            if len(ckpt_classes) != num_s:
+                raise DistillationError(
+                    f'Teacher checkpoint {ckpt} was trained on {len(ckpt_classes)} classes '
+                    f'{list(ckpt_classes)}, the student predicts {num_s}; distillation needs '
+                    'the same class list. Train the teacher on the student\'s classes, or fix '
+                    'model.teacher.checkpoint.')
             if classes is not None and ckpt_classes != classes:
                 raise DistillationError(
                     f'Teacher checkpoint {ckpt} was trained on classes {ckpt_classes}, but its '
                     f'config {cfg_path} lists {classes}. Check model.teacher.checkpoint.')
             classes = ckpt_classes
+        diff = checkpoint_mismatch(model, checkpoint)
+        if any(diff.values()):
+            raise DistillationError(
+                f'Teacher checkpoint {ckpt} does not fit the teacher config {cfg_path}: '
+                f'{describe_mismatch(diff)}. A class-count difference shows in the head\'s '
+                'output convs; check model.teacher.config and model.teacher.checkpoint.')
+        _load_checkpoint_to_model(model, checkpoint, strict=True)
         model.requires_grad_(False)
         model.eval()
         print_log(f'Teacher: {cfg_path} with weights {ckpt} (frozen, eval mode)', 'current')

@@ -135,7 +135,8 @@ def test_teacher_config_resolves_from_another_cwd(tmp_path, monkeypatch, teacher
     monkeypatch.chdir(tmp_path)
     # the synthetic W16 config has the same classes: a valid (if odd) teacher config path
     cfg = kd_model_cfg('configs/mobile_centernet/mcn_hrnet-w16_synthetic.py', teacher_ckpt)
-    with pytest.raises(RuntimeError, match='Missing key|Unexpected key|size mismatch'):
+    with pytest.raises(DistillationError, match=r'does not fit the teacher config .*'
+                                                r'mcn_hrnet-w16_synthetic.py: .*of other shape'):
         MODELS.build(cfg)  # found the config; the stand-in checkpoint's head is wider
     with pytest.raises(FileNotFoundError, match='nope.py'):
         MODELS.build(kd_model_cfg('configs/mobile_centernet/nope.py', teacher_ckpt))
@@ -164,6 +165,15 @@ def test_teacher_with_other_classes(tmp_path, teacher):
                     state_dict=ref.state_dict()), bad)
     with pytest.raises(DistillationError, match='was trained on classes'):
         MODELS.build(kd_model_cfg(teacher_cfg, bad))
+    # a 4-class teacher config with a checkpoint of a 3-class teacher: named before the load
+    with pytest.raises(DistillationError, match=r'three.pth was trained on 3 classes .*the '
+                                                r'student predicts 4'):
+        MODELS.build(kd_model_cfg(teacher_cfg, ckpt3))
+    no_meta = str(tmp_path / 'no_meta.pth')
+    torch.save(dict(state_dict=torch.load(ckpt3)['state_dict']), no_meta)
+    with pytest.raises(DistillationError, match=r'no_meta.pth does not fit the teacher config.*'
+                                                r'other shape.*\[3, .*\[4, '):
+        MODELS.build(kd_model_cfg(teacher_cfg, no_meta))
 
 
 def test_teacher_feature_of_other_size(tmp_path):

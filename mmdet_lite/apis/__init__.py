@@ -1,0 +1,3 @@
+from .lite_det_inferencer import LiteDetInferencer
+
+__all__ = ['LiteDetInferencer']
