@@ -11,7 +11,8 @@ from mmengine.runner import Runner
 import mmdet_lite  # noqa: F401  (registers modules, weights-only checkpoint loading)
 from mmdet_lite.utils.runner_setup import (
     add_common_args,
-    find_latest_checkpoint,
+    check_resume_checkpoint,
+    find_resumable_checkpoint,
     load_config,
     parse_common_args,
 )
@@ -39,10 +40,12 @@ def main() -> None:
         cfg.auto_scale_lr.enable = True
     if args.resume == 'auto':
         cfg.resume = True
-        cfg.load_from = find_latest_checkpoint(cfg.work_dir)
+        cfg.load_from = find_resumable_checkpoint(cfg.work_dir)
         if cfg.load_from is None:
-            print(f'--resume: no checkpoint in {cfg.work_dir}, starting from scratch')
+            cfg.resume = False  # else mmengine looks for one itself
+            print(f'--resume: no loadable checkpoint in {cfg.work_dir}, starting from scratch')
     elif args.resume is not None:
+        check_resume_checkpoint(args.resume)
         cfg.resume = True
         cfg.load_from = args.resume
     runner = Runner.from_cfg(cfg)

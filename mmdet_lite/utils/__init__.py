@@ -1,7 +1,13 @@
 from .config_paths import resolve_config_path
-from .safe_checkpoint import UnsafeCheckpointError, install_safe_checkpoint_loaders, safe_torch_load
+from .safe_checkpoint import (
+    CheckpointError,
+    CorruptCheckpointError,
+    UnsafeCheckpointError,
+    install_safe_checkpoint_loaders,
+    safe_torch_load,
+)
 
 __all__ = [
-    'UnsafeCheckpointError', 'install_safe_checkpoint_loaders', 'resolve_config_path',
-    'safe_torch_load'
+    'CheckpointError', 'CorruptCheckpointError', 'UnsafeCheckpointError',
+    'install_safe_checkpoint_loaders', 'resolve_config_path', 'safe_torch_load'
 ]

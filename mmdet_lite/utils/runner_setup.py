@@ -1,15 +1,19 @@
 """Shared set-up of tools/train.py and tools/test.py: config loading and CPU distributed fixes."""
 
 import glob
+import logging
 import os
 import os.path as osp
 import re
 from argparse import ArgumentParser, Namespace
-from typing import Optional
+from typing import List, Optional
 
 import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
+
+from .safe_checkpoint import CorruptCheckpointError, safe_torch_load
 
 
 def add_common_args(parser: ArgumentParser) -> None:
@@ -66,6 +70,25 @@ def setup_cpu_distributed(cfg: Config) -> None:
         dist.init_process_group(backend='gloo')
 
 
+def _checkpoints_newest_first(work_dir: str) -> List[str]:
+    """mmengine's ``last_checkpoint`` record first, then ``epoch_N.pth`` / ``iter_N.pth`` from
+    the highest N down."""
+    ordered = []
+    record = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(record):
+        with open(record) as f:
+            path = f.read().strip()
+        if osp.isfile(path):
+            ordered.append(path)
+    found = []
+    for path in glob.glob(osp.join(work_dir, '*.pth')):
+        m = re.fullmatch(r'(epoch|iter)_(\d+)\.pth', osp.basename(path))
+        if m:
+            found.append((int(m.group(2)), osp.getmtime(path), path))
+    ordered += [p for _, _, p in sorted(found, reverse=True) if p not in ordered]
+    return ordered
+
+
 def find_latest_checkpoint(work_dir: str) -> Optional[str]:
     """The checkpoint to resume from: mmengine's ``last_checkpoint`` record, else the newest
     ``epoch_N.pth`` / ``iter_N.pth`` in ``work_dir``.
@@ -73,15 +96,31 @@ def find_latest_checkpoint(work_dir: str) -> Optional[str]:
     mmengine writes ``last_checkpoint`` only after the ``.pth`` file; a run killed between the two
     (or before its first record) would otherwise restart from scratch.
     """
-    record = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(record):
-        with open(record) as f:
-            path = f.read().strip()
-        if osp.isfile(path):
-            return path
-    found = []
-    for path in glob.glob(osp.join(work_dir, '*.pth')):
-        m = re.fullmatch(r'(epoch|iter)_(\d+)\.pth', osp.basename(path))
-        if m:
-            found.append((int(m.group(2)), osp.getmtime(path), path))
-    return max(found)[2] if found else None
+    ordered = _checkpoints_newest_first(work_dir)
+    return ordered[0] if ordered else None
+
+
+def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
+    """:func:`find_latest_checkpoint`, passing over checkpoints that do not load.
+
+    A run killed while writing a checkpoint leaves a truncated file; it is reported with a
+    warning (not deleted) and the next older checkpoint is used, or None when there is none.
+    """
+    for path in _checkpoints_newest_first(work_dir):
+        try:
+            safe_torch_load(path, map_location='cpu')
+        except CorruptCheckpointError as err:
+            print_log(f'--resume: skipping {err}', logger='current', level=logging.WARNING)
+            continue
+        return path
+    return None
+
+
+def check_resume_checkpoint(path: str) -> None:
+    """Exit with the fix when an explicitly given ``--resume PATH`` does not load."""
+    try:
+        safe_torch_load(path, map_location='cpu')
+    except (FileNotFoundError, CorruptCheckpointError) as err:
+        raise SystemExit(f'--resume {path}: {err} Or give --resume without a path to take the '
+                         'newest loadable checkpoint of the work dir, or start without '
+                         '--resume.') from err

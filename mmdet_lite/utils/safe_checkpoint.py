@@ -10,6 +10,7 @@ load weights-only and explain a refusal.
 import os
 import os.path as osp
 import pickle
+import zipfile
 from typing import Any, Optional
 
 import numpy as np
@@ -18,8 +19,16 @@ from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
 
 
-class UnsafeCheckpointError(RuntimeError):
+class CheckpointError(RuntimeError):
+    """A checkpoint file cannot be loaded; the message names the file and the fix."""
+
+
+class UnsafeCheckpointError(CheckpointError):
     """The checkpoint holds objects outside the weights-only allow-list."""
+
+
+class CorruptCheckpointError(CheckpointError):
+    """The checkpoint file is truncated, corrupt or not a torch checkpoint."""
 
 
 def _history_buffer_getattr(obj: Any, name: str) -> Any:
@@ -53,11 +62,23 @@ def register_safe_globals() -> None:
     torch.serialization.add_safe_globals(mmengine_safe_globals())
 
 
+_GLOBAL_WORDS = ('unsupported global', 'not allowed', 'can only build')
+
+
+def _names_a_global(line: str) -> bool:
+    # torch's wording and case vary across releases ("Unsupported global", "unsupported
+    # GLOBAL" in 2.13)
+    return any(k in line.lower() for k in _GLOBAL_WORDS)
+
+
 def _reason(err: Exception) -> str:
     """The line of torch's long weights-only message that names the refused object."""
     lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
     for ln in lines:
-        if any(k in ln for k in ('Unsupported global', 'not allowed', 'Can only build')):
+        if _names_a_global(ln):
+            return ln
+    for ln in lines:  # e.g. "Unsupported operand 110" for bytes that are no pickle at all
+        if ln.lower().startswith('unsupported'):
             return ln
     return lines[-1] if lines else repr(err)
 
@@ -71,14 +92,23 @@ def safe_torch_load(filename: str, map_location: Optional[Any] = None) -> Any:
     try:
         return torch.load(filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
+        reason = _reason(err)
+        if not _names_a_global(reason) and not zipfile.is_zipfile(filename):
+            # torch's weights-only unpickler says UnpicklingError for garbage bytes as well
+            raise CorruptCheckpointError(_corrupt_message(filename, reason)) from err
         raise UnsafeCheckpointError(
             f"Refusing to unpickle checkpoint '{filename}': it holds objects outside the "
             'weights-only allow-list of mmdet_lite (tensors, numbers, strings, containers and '
             "mmengine's HistoryBuffer/numpy arrays). Re-save only its 'state_dict' (and "
-            "'meta') from a trusted environment. Loader said: " + _reason(err)) from err
-    except (RuntimeError, EOFError) as err:
-        raise UnsafeCheckpointError(
-            f"Checkpoint '{filename}' is corrupt or not a torch checkpoint ({err}).") from err
+            "'meta') from a trusted environment. Loader said: " + reason) from err
+    except (RuntimeError, EOFError, OSError, ValueError) as err:
+        raise CorruptCheckpointError(_corrupt_message(filename, str(err))) from err
+
+
+def _corrupt_message(filename: str, detail: str) -> str:
+    return (f"Checkpoint '{filename}' is truncated, corrupt or not a torch checkpoint ({detail}). "
+            'If a run was killed while writing it, delete it (training resumes from the '
+            'previous checkpoint, or starts anew); otherwise copy or download it again.')
 
 
 def _load_from_local(filename: str, map_location: Optional[Any] = None) -> Any:

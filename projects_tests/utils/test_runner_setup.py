@@ -22,3 +22,26 @@ def test_find_latest_checkpoint(tmp_path):
     assert find_latest_checkpoint(wd) == osp.join(wd, 'epoch_2.pth')  # the record wins
     os.remove(osp.join(wd, 'epoch_2.pth'))  # a stale record is ignored
     assert find_latest_checkpoint(wd) == osp.join(wd, 'epoch_10.pth')
+
+
+def test_resume_passes_over_a_checkpoint_cut_short(tmp_path):
+    """A run killed while writing epoch_2.pth resumes from epoch_1.pth; one killed while writing
+    its first checkpoint starts anew; an explicit corrupt --resume PATH exits with the fix."""
+    import pytest
+    import torch
+
+    from mmdet_lite.utils.runner_setup import check_resume_checkpoint, find_resumable_checkpoint
+    wd = str(tmp_path)
+    first = osp.join(wd, 'epoch_1.pth')
+    torch.save(dict(state_dict=dict(w=torch.zeros(32, 32))), first)
+    data = open(first, 'rb').read()
+    with open(osp.join(wd, 'epoch_2.pth'), 'wb') as f:
+        f.write(data[:len(data) // 3])
+    assert find_latest_checkpoint(wd) == osp.join(wd, 'epoch_2.pth')
+    assert find_resumable_checkpoint(wd) == first
+    assert osp.exists(osp.join(wd, 'epoch_2.pth'))  # reported, not deleted
+    os.remove(first)
+    assert find_resumable_checkpoint(wd) is None
+    with pytest.raises(SystemExit, match=r'--resume .*epoch_2.pth: .*truncated.*delete it.*'
+                                         r'start without --resume'):
+        check_resume_checkpoint(osp.join(wd, 'epoch_2.pth'))

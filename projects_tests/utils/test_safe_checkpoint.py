@@ -11,7 +11,7 @@ from mmengine.runner import load_checkpoint
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmdet_lite  # noqa: F401  (installs the loaders)
-from mmdet_lite.utils import UnsafeCheckpointError, safe_torch_load
+from mmdet_lite.utils import CorruptCheckpointError, UnsafeCheckpointError, safe_torch_load
 
 
 class Payload:
@@ -70,8 +70,15 @@ def test_missing_and_corrupt_checkpoints(tmp_path):
         safe_torch_load(str(tmp_path / 'nope.pth'))
     bad = tmp_path / 'bad.pth'
     bad.write_bytes(b'not a checkpoint at all')
-    with pytest.raises(UnsafeCheckpointError, match='bad.pth'):
+    with pytest.raises(CorruptCheckpointError, match=r'bad.pth.*truncated, corrupt.*delete it'):
         safe_torch_load(str(bad))
+    # a checkpoint cut short, as by a kill while it was written
+    good = tmp_path / 'good.pth'
+    torch.save(dict(state_dict=dict(w=torch.zeros(64, 64))), good)
+    cut = tmp_path / 'cut.pth'
+    cut.write_bytes(good.read_bytes()[:5000])
+    with pytest.raises(CorruptCheckpointError, match='cut.pth'):
+        safe_torch_load(str(cut))
     assert not osp.exists(tmp_path / 'nope.pth')
 
 
@@ -88,3 +95,14 @@ def test_history_buffer_checkpoint_loads_in_a_fresh_process(tmp_path):
             f'print(type(_load_checkpoint({path!r})["message_hub"]["log_scalars"]["loss"]))')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
     assert 'HistoryBuffer' in out.stdout, out.stderr[-2000:]
+
+
+def test_refusal_names_the_blocked_object_whatever_the_case():
+    """torch words the refused global differently across releases; the line naming it is kept,
+    not the generic last line of its message."""
+    from mmdet_lite.utils.safe_checkpoint import _reason
+    for line in ('WeightsUnpickler error: Unsupported global: GLOBAL evil.Payload was not allowed',
+                 'Trying to load unsupported GLOBAL evil.Payload whose module evil is blocked'):
+        err = RuntimeError(f'Weights only load failed.\n{line}\nCheck the documentation of '
+                           'torch.load to learn more.')
+        assert _reason(err) == line
