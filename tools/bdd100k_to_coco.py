@@ -108,7 +108,7 @@ def convert(
 
     images, annotations = [], []
     boxes, dropped, unknown = Counter(), Counter(), Counter()
-    no_box2d = degenerate = clipped = 0
+    no_box2d = degenerate = clipped = no_labels = 0
     seen = set()
     for index, frame in enumerate(frames):
         if not isinstance(frame, dict) or not isinstance(frame.get('name'), str):
@@ -120,7 +120,8 @@ def convert(
         image_id = len(images) + 1
         images.append({'id': image_id, 'file_name': name, 'width': width, 'height': height})
 
-        labels = frame.get('labels') or []  # frames without objects may lack the key
+        no_labels += 'labels' not in frame  # frames without objects may lack the key
+        labels = frame.get('labels') or []
         if not isinstance(labels, list):
             raise ValueError(f'frame {name!r}: "labels" is not a list')
         for label in labels:
@@ -174,6 +175,7 @@ def convert(
         'images': len(images),
         'boxes': {name: boxes[name] for name in classes},
         'clipped': clipped,
+        'frames_without_labels': no_labels,
         'skipped': {
             'no_box2d': no_box2d,
             'degenerate': degenerate,
@@ -218,6 +220,20 @@ def _print_summary(stats: dict, out: str) -> None:
             print(f'skipped {key} categories: {detail}')
 
 
+def _warn_if_empty(stats: dict, frames: list, labels_path: str) -> None:
+    """Warn when nothing was converted: usually the wrong file or a renamed key, not empty data."""
+    if sum(stats['boxes'].values()) or not frames:
+        return
+    keys = sorted({k for f in frames[:100] if isinstance(f, dict) for k in f})
+    print(
+        f'warning: {labels_path}: 0 boxes written from {len(frames)} frames '
+        f'({stats["frames_without_labels"]} without a "labels" key). Expected each frame as '
+        '{"name": ..., "labels": [{"category": ..., "box2d": {"x1", "y1", "x2", "y2"}}]}; '
+        f'the frames have the keys {keys}. Check that this is a BDD100K detection label file.',
+        file=sys.stderr,
+    )
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Convert BDD100K detection labels to COCO.')
     parser.add_argument('labels', help='BDD100K label json (list of frames)')
@@ -235,6 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.img_width <= 0 or args.img_height <= 0:
         raise SystemExit('error: --img-width and --img-height must be positive')
+    out = Path(args.out)
+    if out.exists() and out.resolve() == Path(args.labels).resolve():
+        raise SystemExit(
+            f'error: the output {args.out} is the input labels file; give another path'
+        )
     frames = load_frames(args.labels)
     try:
         coco, stats = convert(
@@ -242,10 +263,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     except ValueError as err:
         raise SystemExit(f'error: {args.labels}: {err}') from None
-    out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(coco))
     _print_summary(stats, str(out))
+    _warn_if_empty(stats, frames, args.labels)
     return 0
 
 

@@ -237,3 +237,28 @@ def test_scalabel_dataset_layout(tmp_path, frames):
     labels = tmp_path / 'scalabel.json'
     labels.write_text(json.dumps({'frames': frames, 'config': {}}))
     assert tool.load_frames(labels) == frames
+
+
+def test_cli_refuses_to_overwrite_its_input(tmp_path):
+    labels = tmp_path / 'labels.json'
+    labels.write_bytes(FIXTURE.read_bytes())
+    for out in (labels, tmp_path / '.' / 'labels.json'):
+        result = _run(str(labels), str(out), '--mode', 'ivslab')
+        assert result.returncode != 0
+        assert 'is the input labels file' in result.stderr
+    assert labels.read_bytes() == FIXTURE.read_bytes()
+
+
+def test_cli_warns_when_no_box_is_written(tmp_path, frames):
+    for frame in frames:  # a misspelt key: every frame's objects are invisible to the converter
+        frame['lables'] = frame.pop('labels', [])
+    labels = tmp_path / 'misspelt.json'
+    labels.write_text(json.dumps(frames))
+    result = _run(str(labels), str(tmp_path / 'out.json'), '--mode', 'ivslab')
+    assert result.returncode == 0
+    assert f'warning: {labels}: 0 boxes written from 5 frames (5 without a "labels" key)' \
+        in result.stderr
+    assert "'lables'" in result.stderr and '"box2d"' in result.stderr
+    # a file with boxes does not warn
+    result = _run(str(FIXTURE), str(tmp_path / 'ok.json'), '--mode', 'ivslab')
+    assert 'warning' not in result.stderr
