@@ -114,3 +114,34 @@ def test_bad_arguments():
 def test_weights_not_saved_in_state_dict():
     loss = ClassBalancedFocalLoss(class_weights=[1.0, 2.0])
     assert 'class_weights' not in loss.state_dict()
+
+
+def test_weight_negatives_switch_hand_case():
+    """One positive and one negative pixel in a channel of weight 4: the printed Eq. (3) scales
+    both by 4, the background-weight-1 reading only the positive."""
+    pred = torch.tensor([0.5, 0.2]).view(1, 1, 1, 2)
+    target = torch.tensor([1.0, 0.5]).view(1, 1, 1, 2)
+    pos = -math.log(0.5) * 0.5 ** 2
+    neg = -math.log(0.8) * 0.2 ** 2 * 0.5 ** 4
+    both = ClassBalancedFocalLoss(class_weights=[4.0], reduction='sum')
+    only_pos = ClassBalancedFocalLoss(class_weights=[4.0], weight_negatives=False,
+                                      reduction='sum')
+    assert both(pred, target).item() == pytest.approx(4 * pos + 4 * neg, rel=1e-6)
+    assert only_pos(pred, target).item() == pytest.approx(4 * pos + neg, rel=1e-6)
+
+
+def test_weight_negatives_false_against_naive_loop():
+    torch.manual_seed(1)
+    pred = torch.rand(2, 3, 5, 6).clamp(0.01, 0.99)
+    target = torch.rand(2, 3, 5, 6) ** 3
+    target[0, 1, 2, 3] = target[1, 2, 0, 0] = 1.0
+    w = [1.0, 2.5, 7.0]
+    got = ClassBalancedFocalLoss(class_weights=w, weight_negatives=False)(pred, target, 2)
+    ref = 0.0
+    for idx in torch.cartesian_prod(*[torch.arange(s) for s in pred.shape]).tolist():
+        p, h = pred[tuple(idx)].item(), target[tuple(idx)].item()
+        if h == 1:
+            ref += -w[idx[1]] * (1 - p) ** 2 * math.log(p)
+        else:
+            ref += -(1 - h) ** 4 * p ** 2 * math.log(1 - p)
+    assert got.item() == pytest.approx(ref / 2, rel=1e-5)

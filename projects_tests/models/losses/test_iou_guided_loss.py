@@ -92,3 +92,38 @@ def test_loss_errors():
         IoUGuidedCrossEntropyLoss(class_weights='auto')(torch.zeros(2, 3), torch.tensor([0, 2]))
     with pytest.raises(ValueError, match='IoU'):
         IoUGuidedCrossEntropyLoss(iou_guided=True)(torch.zeros(2, 3), torch.tensor([0, 2]))
+
+
+@pytest.mark.parametrize('mode', ['entry', 'target'])
+def test_minimiser_of_each_class_weight_reading(mode):
+    """The gradient vanishes at p = target only under the target-class reading; under the printed
+    per-entry reading it vanishes at p proportional to w * y (the rare classes inflated)."""
+    w = torch.tensor([1.0, 1.96, 3.64, 10.0])
+    labels = torch.tensor([4, 0])  # a negative at IoU 0.6, a positive of class 0 at IoU 0.5
+    ious = torch.tensor([0.6, 0.5])
+    y = iou_guided_soft_labels(labels, ious, 4, 0.25)
+    loss_fn = IoUGuidedCrossEntropyLoss(iou_guided=True, class_weights=w.tolist(),
+                                        class_weight_mode=mode)
+    w5 = torch.cat([w, torch.ones(1)])
+    for p in (y, w5 * y / (w5 * y).sum(1, keepdim=True)):
+        logits = p.log().clone().requires_grad_(True)
+        loss_fn(logits, labels, ious).sum().backward()
+        at_minimum = logits.grad.abs().max().item() < 1e-6
+        assert at_minimum == ((p is y) == (mode == 'target'))
+    # the hand figure of the docstring: the negative is pulled to background 0.58, class 3 0.26
+    p_entry = w5 * y / (w5 * y).sum(1, keepdim=True)
+    assert p_entry[0, 4].item() == pytest.approx(0.58, abs=0.01)
+    assert p_entry[0, 3].item() == pytest.approx(0.26, abs=0.01)
+
+
+def test_target_reading_weights_each_anchor_by_its_class():
+    torch.manual_seed(0)
+    logits, labels = torch.randn(6, 5), torch.tensor([0, 1, 2, 3, 4, 4])
+    ious = torch.rand(6)
+    w = [1.0, 2.0, 3.0, 4.0]
+    plain = IoUGuidedCrossEntropyLoss(iou_guided=True)(logits, labels, ious)
+    target = IoUGuidedCrossEntropyLoss(iou_guided=True, class_weights=w,
+                                       class_weight_mode='target')(logits, labels, ious)
+    torch.testing.assert_close(target, plain * torch.tensor([1.0, 2, 3, 4, 1, 1]))
+    with pytest.raises(ValueError, match='class_weight_mode'):
+        IoUGuidedCrossEntropyLoss(class_weight_mode='anchor')

@@ -58,3 +58,35 @@ def test_shape_mismatch_and_bad_tau():
         PixelwiseKLLoss()(torch.zeros(1, 4, 8, 8), torch.zeros(1, 4, 4, 4))
     with pytest.raises(ValueError, match='tau'):
         PixelwiseKLLoss(tau=0)
+
+
+def naive_bernoulli_kl(logits_s, logits_t, tau):
+    b, c, h, w = logits_s.shape
+    total = 0.0
+    for n in range(b):
+        for k in range(c):
+            for i in range(h):
+                for j in range(w):
+                    pt = 1 / (1 + math.exp(-logits_t[n, k, i, j].item() / tau))
+                    ps = 1 / (1 + math.exp(-logits_s[n, k, i, j].item() / tau))
+                    total += pt * math.log(pt / ps) + (1 - pt) * math.log((1 - pt) / (1 - ps))
+    return total / (b * h * w) * tau ** 2
+
+
+@pytest.mark.parametrize('tau', [1.0, 2.0])
+def test_bernoulli_reading_against_naive_loop(tau):
+    torch.manual_seed(3)
+    s, t = torch.randn(2, 3, 4, 5) * 3, torch.randn(2, 3, 4, 5) * 3
+    got = PixelwiseKLLoss(tau=tau, mode='bernoulli')(s, t).item()
+    assert got == pytest.approx(naive_bernoulli_kl(s, t, tau), rel=1e-5)
+
+
+def test_readings_differ_on_the_object_level():
+    """A student whose logits are the teacher's shifted by a constant at every pixel: the class
+    softmax cannot see it (KL 0), the per-class Bernoulli does."""
+    t = torch.tensor([[-4.0, -6.0], [3.0, -5.0]]).view(1, 2, 1, 2)
+    s = t - 5.0
+    assert PixelwiseKLLoss(mode='softmax')(s, t).item() == pytest.approx(0.0, abs=1e-7)
+    assert PixelwiseKLLoss(mode='bernoulli')(s, t).item() > 0.5
+    with pytest.raises(ValueError, match='mode'):
+        PixelwiseKLLoss(mode='sigmoid')
