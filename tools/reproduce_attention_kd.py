@@ -25,12 +25,14 @@ STUDENTS = {'vgg16-1-8': '1/8 VGG16', 'vgg16-1-4': '1/4 VGG16', 'mobilenet-1-2':
 def runs(student: str) -> List[dict]:
     name, plain = STUDENTS[student], f'{AGKD}ssd300_{student}_synthetic.py'
     return [
-        dict(name='VGG16 SSD (teacher)', config=AGKD + 'ssd300_vgg16_teacher_synthetic.py'),
+        dict(name='VGG16 SSD (teacher)', config=AGKD + 'ssd300_vgg16_teacher_synthetic.py',
+             teacher=True),
         dict(name=f'{name}, scratch', config=plain),
         dict(name=f'{name} + SimpleDis', config=f'{AGKD}ssd300_{student}_simpledis_synthetic.py',
-             eval_config=plain),
+             eval_config=plain, baseline=f'{name}, scratch'),
         dict(name=f'{name} + AttentionDis',
-             config=f'{AGKD}ssd300_{student}_attentiondis_synthetic.py', eval_config=plain),
+             config=f'{AGKD}ssd300_{student}_attentiondis_synthetic.py', eval_config=plain,
+             baseline=f'{name} + SimpleDis'),
     ]
 
 
@@ -43,7 +45,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                  title=f'Attention-guided KD (Table 1, {STUDENTS[args.student]}) on the built-in '
                  'synthetic benchmark',
                  note='Synthetic configs (288x160, 12 epochs, same budget for every row); '
-                 'params / GMACs / CPU ms per image at 288x160.')
+                 'params / GMACs / CPU ms per image at 288x160.', seeds=args.seeds)
 
 
 if __name__ == '__main__':

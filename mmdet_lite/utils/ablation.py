@@ -1,19 +1,27 @@
 """Run a paper's ablation table on the synthetic benchmark: train, evaluate and report each row.
 
-Used by ``tools/reproduce_*.py``. Each row is a separate ``tools/train.py`` run of one config;
-a row whose final checkpoint exists is reused. Distillation rows get the teacher row's final
-checkpoint, and are evaluated with their plain student config (a student checkpoint).
+Used by ``tools/reproduce_*.py``. Each row is trained once per seed (``--seeds N``: seeds
+0 .. N-1, passed as ``randomness.seed``), each run a separate ``tools/train.py`` process in
+``WORK_DIR/<config>/seed_<k>/``; a run whose result (``result.json``) or final checkpoint exists
+is reused, so a table that does not fit one sitting is finished by running the same command
+again. The teacher (first row) is trained once and reused by the distillation rows, which are
+evaluated with their plain student config (a student checkpoint). A row that names the row it
+ablates (``baseline``) and the paper's direction gets the paired difference over the common seeds
+with its standard error, and a verdict: reproduced (> 2 SE in the paper's direction), reversed
+(> 2 SE against) or not resolved.
 """
 
 import argparse
 import json
+import math
 import os
 import os.path as osp
+import shutil
 import statistics
 import subprocess
 import sys
 import time
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
@@ -82,24 +90,96 @@ def ms_per_image(cfg_file: str, ckpt: str, shape: Sequence[int], repeats: int = 
     return statistics.median(times) * 1e3
 
 
+def mean_std(values: Sequence[float]) -> Tuple[float, float]:
+    """Mean and sample standard deviation (0 for a single value)."""
+    values = list(values)
+    return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
+
+
+def paired_difference(row: Dict[int, float],
+                      base: Dict[int, float]) -> Tuple[float, Optional[float], int]:
+    """Mean of ``row[s] - base[s]`` over the seeds both have, its standard error and the number
+    of pairs. A baseline with a single run (the teacher) is paired with every seed of ``row``.
+    The standard error is None with fewer than 2 pairs."""
+    if len(base) == 1:
+        (b,) = base.values()
+        diffs = [v - b for v in row.values()]
+    else:
+        diffs = [row[s] - base[s] for s in sorted(set(row) & set(base))]
+    if not diffs:
+        raise ValueError('no common seeds to pair')
+    n = len(diffs)
+    se = statistics.stdev(diffs) / math.sqrt(n) if n > 1 else None
+    return statistics.fmean(diffs), se, n
+
+
+def verdict(diff: float, se: Optional[float], direction: int) -> str:
+    """``reproduced`` if ``diff`` exceeds 2 SE in the paper's ``direction`` (+1: the row is
+    better than its baseline), ``reversed`` if it does the other way, else ``not resolved``."""
+    if se is None:
+        return 'single run'
+    if diff * direction > 2 * se:
+        return 'reproduced'
+    if diff * direction < -2 * se:
+        return 'reversed'
+    return 'not resolved'
+
+
+def _cell(values: Sequence[float]) -> str:
+    m, sd = mean_std(values)
+    return f'{m:.3f}' if len(values) == 1 else f'{m:.3f} ± {sd:.3f}'
+
+
+def compare_rows(rows: List[dict]) -> None:
+    """Fill ``diff``, ``se``, ``pairs`` and ``verdict`` of every row that names a ``baseline``
+    (the name of another row) from the per-seed mAP@0.5 of both rows."""
+    by_name = {r['name']: r for r in rows}
+    for r in rows:
+        base = by_name.get(r.get('baseline'))
+        if base is None:
+            continue
+        r['diff'], r['se'], r['pairs'] = paired_difference(
+            {s: ap['mAP50'] for s, ap in r['seeds'].items()},
+            {s: ap['mAP50'] for s, ap in base['seeds'].items()})
+        r['verdict'] = verdict(r['diff'], r['se'], r.get('direction', 1))
+
+
 def write_report(rows: List[dict], classes: Sequence[str], out_dir: str, total_s: float,
                  title: str = 'Ablation on the built-in synthetic benchmark',
                  note: str = '') -> str:
-    """``ablation.md`` (table) and ``ablation.png`` (bars per class) in ``out_dir``."""
+    """``ablation.md`` (table) and ``ablation.png`` (bars per class, error bars = std over
+    seeds) in ``out_dir``.
+
+    Each row: ``name``, ``seeds`` (seed -> AP dict with ``mAP50`` and one entry per class),
+    ``train_s`` (seed -> seconds, None when reused), ``params_m``, ``gmacs``, ``ms`` and
+    optionally ``baseline`` (name of the row it ablates) and ``direction`` (+1 when the paper
+    finds this row better than its baseline, -1 worse).
+    """
+    compare_rows(rows)
     lines = [
         f'# {title}', '',
-        f'{note}{" " if note else ""}CPU ms per image at batch 1, {torch.get_num_threads()} '
-        f'threads. Total run time {total_s / 60:.1f} min.', '',
-        '| model | mAP@0.5 | ' + ' | '.join(f'AP50 {c}' for c in classes) +
-        ' | params (M) | GMACs | ms/image | train time (min) |',
-        '|---|---|' + '---|' * len(classes) + '---|---|---|---|'
+        f'{note}{" " if note else ""}Cells are mean ± std over the seeds; "difference" is the '
+        'paired difference of mAP@0.5 to the row named in "vs" over their common seeds, ± its '
+        'standard error; verdict: reproduced / reversed when it exceeds 2 SE in / against the '
+        f"paper's direction. CPU ms per image at batch 1, {torch.get_num_threads()} threads. "
+        f'Total run time {total_s / 60:.1f} min.', '',
+        '| model | seeds | mAP@0.5 | ' + ' | '.join(f'AP50 {c}' for c in classes) +
+        ' | vs | difference ± SE | verdict | params (M) | GMACs | ms/image | train time (min) |',
+        '|---|---|---|' + '---|' * len(classes) + '---|---|---|---|---|---|---|'
     ]
     for r in rows:
-        ap = r['ap']
-        train = f"{r['train_s'] / 60:.1f}" if r['train_s'] is not None else 'reused'
-        lines.append(f"| {r['name']} | {ap['mAP50']:.3f} | " +
-                     ' | '.join(f'{ap[c]:.3f}' for c in classes) +
-                     f" | {r['params_m']:.2f} | {r['gmacs']:.2f} | {r['ms']:.0f} | {train} |")
+        aps = list(r['seeds'].values())
+        trained = [t for t in r['train_s'].values() if t is not None]
+        train = f'{statistics.fmean(trained) / 60:.1f}' if trained else 'reused'
+        if 'diff' in r:
+            se = '' if r['se'] is None else f" ± {r['se']:.3f}"
+            compare = f"{r['baseline']} | {r['diff']:+.3f}{se} | {r['verdict']}"
+        else:
+            compare = ' |  | '
+        lines.append(
+            f"| {r['name']} | {len(aps)} | {_cell([a['mAP50'] for a in aps])} | " +
+            ' | '.join(_cell([a[c] for a in aps]) for c in classes) +
+            f" | {compare} | {r['params_m']:.2f} | {r['gmacs']:.2f} | {r['ms']:.0f} | {train} |")
     text = '\n'.join(lines) + '\n'
     with open(osp.join(out_dir, 'ablation.md'), 'w') as f:
         f.write(text)
@@ -113,14 +193,16 @@ def write_report(rows: List[dict], classes: Sequence[str], out_dir: str, total_s
     width = 0.8 / len(rows)
     fig, ax = plt.subplots(figsize=(9, 4))
     for k, r in enumerate(rows):
-        ax.bar(x + (k - (len(rows) - 1) / 2) * width, [r['ap'][g] for g in groups], width,
-               label=r['name'])
+        stats = [mean_std([a[g] for a in r['seeds'].values()]) for g in groups]
+        ax.bar(x + (k - (len(rows) - 1) / 2) * width, [m for m, _ in stats], width,
+               yerr=[sd for _, sd in stats], capsize=2, label=r['name'])
     ax.set_xticks(x, ['mAP@0.5', *[f'AP50 {c}' for c in classes]])
-    ax.set_ylabel('AP@0.5 (synthetic val)')
+    ax.set_ylabel('AP@0.5 (synthetic val), mean ± std')
     ax.set_title(title)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(osp.join(out_dir, 'ablation.png'), dpi=120)
+    plt.close(fig)
     return text
 
 
@@ -138,62 +220,94 @@ def ablation_parser(description: str, work_dir: str,
                         help='extra key=value overrides for every training run')
     parser.add_argument('--latency-shape', type=int, nargs=2, default=tuple(latency_shape),
                         metavar=('H', 'W'))
+    parser.add_argument('--seeds', type=int, default=1,
+                        help='train every row (the teacher excepted) with seeds 0 .. N-1')
     return parser
+
+
+def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
+                        cfg_options: Sequence[str], teacher_ckpt: Optional[str],
+                        force: bool) -> Tuple[dict, Optional[float], str]:
+    """One row at one seed: train (unless its checkpoint exists), evaluate (unless its
+    ``result.json`` exists); returns the AP dict, the training seconds (None if reused) and the
+    checkpoint path."""
+    from mmdet_lite.models.distillers import is_distiller
+    tools = osp.join(root, 'tools')
+    cfg_file = osp.join(root, spec['config'])
+    cfg = Config.fromfile(cfg_file)
+    ckpt = osp.join(run_dir, f'epoch_{cfg.train_cfg.max_epochs}.pth')
+    result_file = osp.join(run_dir, 'result.json')
+    if force and osp.isdir(run_dir):
+        shutil.rmtree(run_dir)  # a retrain must not resume from the old epochs
+    train_s = None
+    if not osp.isfile(ckpt):
+        opts = [*cfg_options, f'randomness.seed={seed}']
+        if is_distiller(cfg.model.type):
+            opts.append(f'model.teacher.checkpoint={teacher_ckpt}')
+        print(f"\n== {spec['name']}, seed {seed}: training {spec['config']}", flush=True)
+        os.makedirs(run_dir, exist_ok=True)
+        train_s = run_logged([sys.executable, osp.join(tools, 'train.py'), cfg_file,
+                              '--work-dir', run_dir, '--resume', '--cfg-options', *opts],
+                             osp.join(run_dir, 'train.log'))
+    if osp.isfile(result_file) and train_s is None:
+        with open(result_file) as f:
+            return json.load(f)['ap'], None, ckpt
+    eval_cfg = osp.join(root, spec.get('eval_config') or spec['config'])
+    prefix = osp.join(run_dir, 'test', 'preds')
+    run_logged([sys.executable, osp.join(tools, 'test.py'), eval_cfg, ckpt, '--work-dir',
+                osp.join(run_dir, 'test'), '--cfg-options',
+                f'test_evaluator.outfile_prefix={prefix}'], osp.join(run_dir, 'test.log'))
+    test_cfg = Config.fromfile(eval_cfg)
+    classes = tuple(test_cfg.test_dataloader.dataset.metainfo['classes'])
+    ap = ap50_per_class(test_cfg.test_evaluator.ann_file, prefix + '.bbox.json', classes)
+    with open(result_file, 'w') as f:
+        json.dump(dict(ap=ap, seed=seed, train_s=train_s, config=spec['config']), f, indent=2)
+    return ap, train_s, ckpt
 
 
 def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'data/synthetic',
                  force: bool = False, force_teacher: bool = False,
                  cfg_options: Sequence[str] = (), latency_shape: Sequence[int] = (320, 576),
                  title: str = 'Ablation on the built-in synthetic benchmark',
-                 note: str = '') -> str:
-    """Train (or reuse) and evaluate each row of ``runs``; write the report; return its text.
+                 note: str = '', seeds: int = 1) -> str:
+    """Train (or reuse) and evaluate each row of ``runs`` at seeds ``0 .. seeds-1``; write the
+    report; return its text.
 
-    Each run is ``dict(name, config, eval_config=None)`` with paths relative to ``root`` (the
-    repository, whose ``tools/train.py`` and ``tools/test.py`` run each row); the first run is
-    the teacher of the distillation rows.
+    Each run is ``dict(name, config, eval_config=None, baseline=None, direction=1,
+    teacher=False)`` with paths relative to ``root`` (the repository, whose ``tools/train.py``
+    and ``tools/test.py`` run each row). A ``teacher=True`` row (at most one, first) is trained
+    once (seed 0) and its checkpoint given to the distillation rows.
     """
-    tools = osp.join(root, 'tools')
+    from mmdet_lite.utils.model_complexity import model_complexity
+    if seeds < 1:
+        raise ValueError(f'seeds must be >= 1, got {seeds}')
     start = time.time()
     os.makedirs(work_dir, exist_ok=True)
     if not osp.isfile(osp.join(data, 'annotations', 'instances_val.json')):
-        run_logged([sys.executable, osp.join(tools, 'make_synthetic.py'), '--out', data],
+        run_logged([sys.executable, osp.join(root, 'tools', 'make_synthetic.py'), '--out', data],
                    osp.join(work_dir, 'make_synthetic.log'))
     teacher_ckpt: Optional[str] = None
     rows, classes = [], ()
-    for k, spec in enumerate(runs):
-        cfg_file = osp.join(root, spec['config'])
-        cfg = Config.fromfile(cfg_file)
-        run_dir = osp.join(work_dir, osp.splitext(osp.basename(cfg_file))[0])
-        ckpt = osp.join(run_dir, f'epoch_{cfg.train_cfg.max_epochs}.pth')
-        train_s = None
-        if (force_teacher if k == 0 else force) or not osp.isfile(ckpt):
-            cmd = [sys.executable, osp.join(tools, 'train.py'), cfg_file, '--work-dir', run_dir]
-            opts = list(cfg_options)
-            from mmdet_lite.models.distillers import is_distiller
-            if is_distiller(cfg.model.type):
-                opts.append(f'model.teacher.checkpoint={teacher_ckpt}')
-            if opts:
-                cmd += ['--cfg-options', *opts]
-            print(f"\n== {spec['name']}: training {spec['config']}", flush=True)
-            train_s = run_logged(cmd, run_dir + '_train.log')
-        else:
-            print(f"\n== {spec['name']}: reusing {ckpt}", flush=True)
-        if k == 0:
+    for spec in runs:
+        is_teacher = spec.get('teacher', False)
+        row_dir = osp.join(work_dir, osp.splitext(osp.basename(spec['config']))[0])
+        row = dict(name=spec['name'], config=spec['config'], seeds={}, train_s={},
+                   baseline=spec.get('baseline'), direction=spec.get('direction', 1))
+        ckpt = None
+        for seed in ([0] if is_teacher else range(seeds)):
+            ap, train_s, ckpt = _train_and_evaluate(
+                spec, seed, osp.join(row_dir, f'seed_{seed}'), root, cfg_options, teacher_ckpt,
+                force_teacher if is_teacher else force)
+            row['seeds'][seed], row['train_s'][seed] = ap, train_s
+        if is_teacher:
             teacher_ckpt = ckpt
-
         eval_cfg = osp.join(root, spec.get('eval_config') or spec['config'])
-        prefix = osp.join(run_dir, 'test', 'preds')
-        run_logged([sys.executable, osp.join(tools, 'test.py'), eval_cfg, ckpt, '--work-dir',
-                    osp.join(run_dir, 'test'), '--cfg-options',
-                    f'test_evaluator.outfile_prefix={prefix}'], run_dir + '_test.log')
         test_cfg = Config.fromfile(eval_cfg)
         classes = tuple(test_cfg.test_dataloader.dataset.metainfo['classes'])
-        ap = ap50_per_class(test_cfg.test_evaluator.ann_file, prefix + '.bbox.json', classes)
-        from mmdet_lite.utils.model_complexity import model_complexity
         cplx = model_complexity(test_cfg, tuple(latency_shape))
-        rows.append(dict(name=spec['name'], config=spec['config'], ap=ap, train_s=train_s,
-                         params_m=cplx['params_M'], gmacs=cplx['gmacs'],
-                         ms=ms_per_image(eval_cfg, ckpt, tuple(latency_shape))))
+        row.update(params_m=cplx['params_M'], gmacs=cplx['gmacs'],
+                   ms=ms_per_image(eval_cfg, ckpt, tuple(latency_shape)))
+        rows.append(row)
         with open(osp.join(work_dir, 'ablation.json'), 'w') as f:
             json.dump(rows, f, indent=2)
     text = write_report(rows, classes, work_dir, time.time() - start, title, note)
@@ -203,6 +317,6 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
 
 
 __all__ = [
-    'ablation_parser', 'ap50_per_class', 'ms_per_image', 'run_ablation', 'run_logged',
-    'write_report'
+    'ablation_parser', 'ap50_per_class', 'compare_rows', 'mean_std', 'ms_per_image',
+    'paired_difference', 'run_ablation', 'run_logged', 'verdict', 'write_report'
 ]

@@ -40,16 +40,34 @@ def test_ap50_per_class(tmp_path, gt_file):
     assert tool.ap50_per_class(gt_file, str(det_file), classes)['mAP50'] == 0.0
 
 
+def test_paired_statistics_hand_case():
+    from mmdet_lite.utils.ablation import mean_std, paired_difference, verdict
+    assert mean_std([0.1, 0.3]) == pytest.approx((0.2, 0.1414213562))
+    assert mean_std([0.25]) == (0.25, 0.0)
+    # diffs 0.1, 0.2, 0.3 -> mean 0.2, sd 0.1, se 0.1 / sqrt(3)
+    diff, se, n = paired_difference({0: 0.5, 1: 0.6, 2: 0.7, 5: 9.0}, {0: 0.4, 1: 0.4, 2: 0.4})
+    assert (diff, se, n) == (pytest.approx(0.2), pytest.approx(0.1 / 3 ** 0.5), 3)
+    # a single-run baseline (the teacher) is paired with every seed: diffs 0.1, 0.3 -> se 0.1
+    assert paired_difference({0: 0.2, 1: 0.4}, {0: 0.1})[:2] == (pytest.approx(0.2),
+                                                                 pytest.approx(0.1))
+    assert verdict(0.2, 0.05, +1) == 'reproduced' and verdict(0.2, 0.05, -1) == 'reversed'
+    assert verdict(0.09, 0.05, +1) == 'not resolved' and verdict(0.2, None, 1) == 'single run'
+
+
 def test_report(tmp_path):
     tool = load_tool()
     classes = ('a', 'b')
-    rows = [dict(name='m1', ap=dict(mAP50=0.5, a=0.75, b=0.25), train_s=120.0, params_m=1.6,
-                 gmacs=5.7, ms=40.0),
-            dict(name='m2', ap=dict(mAP50=0.1, a=0.2, b=0.0), train_s=None, params_m=28.6,
-                 gmacs=29.5, ms=300.0)]
+    seeds = {0: dict(mAP50=0.5, a=0.75, b=0.25), 1: dict(mAP50=0.6, a=0.85, b=0.35),
+             2: dict(mAP50=0.7, a=0.95, b=0.45)}
+    rows = [dict(name='m1', seeds={0: dict(mAP50=0.1, a=0.2, b=0.0)}, train_s={0: None},
+                 params_m=28.6, gmacs=29.5, ms=300.0),
+            dict(name='m2', seeds=seeds, train_s={0: 120.0, 1: 60.0, 2: 180.0}, params_m=1.6,
+                 gmacs=5.7, ms=40.0, baseline='m1', direction=1)]
     text = tool.write_report(rows, classes, str(tmp_path), 600.0)
-    assert '| m1 | 0.500 | 0.750 | 0.250 | 1.60 | 5.70 | 40 | 2.0 |' in text
-    assert 'reused' in text and 'Total run time 10.0 min' in text
+    assert '| m1 | 1 | 0.100 | 0.200 | 0.000 |  |  |  | 28.60 | 29.50 | 300 | reused |' in text
+    assert ('| m2 | 3 | 0.600 ± 0.100 | 0.850 ± 0.100 | 0.350 ± 0.100 | m1 | +0.500 ± 0.058 | '
+            'reproduced | 1.60 | 5.70 | 40 | 2.0 |') in text
+    assert 'Total run time 10.0 min' in text
     assert (tmp_path / 'ablation.png').stat().st_size > 1000
 
 
@@ -99,6 +117,9 @@ def test_rows():
     # the teacher is trained first whatever the order asked, and only once
     names = [r['name'] for r in tool.runs(['kd-pa1', 'teacher', 'kd'])]
     assert names[0] == 'HRNet-W32 (teacher)' and len(names) == 3
+    assert [r['name'] for r in tool.runs(['kd'])][0] == 'HRNet-W32 (teacher)'
+    # rows that do not distil do not train a teacher
+    assert not any(r.get('teacher') for r in tool.runs(['w16', 'cbfl', 'cbfl-pos']))
     for row in tool.ROWS.values():
         assert osp.isfile(osp.join(REPO_ROOT, row['config'])), row['config']
         # distilled rows are evaluated as plain students
