@@ -19,14 +19,18 @@ from mmdet_lite.utils.ablation import ablation_parser, run_ablation
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 ROWS = {
     'a': 'baseline: ResBlocks, 3x3 convs', 'b': 'Res2Blocks, 3x3 convs',
-    'c': 'RefineDetLite (basic)', 'd': '(c) + soft-NMS', 'h': '(d) + GIoU',
+    'c': 'RefineDetLite (basic)', 'd': '(c) + soft-NMS', 'e': '(d) + class weights',
+    'f': '(d) + IoU-guided', 'g': '(d) + multi-task', 'h': '(d) + GIoU',
     'i': '(h) + class weights', 'j': '(h) + IoU-guided', 'k': '(h) + multi-task',
-    'o': 'RefineDetLite++ (all)',
+    'l': '(h) + class weights + IoU-guided',
+    'l-target': '(l), class weight of the target class',
+    'm': '(l) + multi-task', 'n': '(i) + multi-task', 'o': 'RefineDetLite++ (all)',
 }
 
 
 # the row each row ablates in Table 3 (the paper finds every one better than its baseline)
-BASELINES = {'b': 'a', 'c': 'b', 'd': 'c', 'h': 'd', 'i': 'h', 'j': 'h', 'k': 'h', 'o': 'c'}
+BASELINES = {'b': 'a', 'c': 'b', 'd': 'c', 'e': 'd', 'f': 'd', 'g': 'd', 'h': 'd', 'i': 'h',
+             'j': 'h', 'k': 'h', 'l': 'h', 'l-target': 'h', 'm': 'l', 'n': 'i', 'o': 'c'}
 
 
 def runs(rows: List[str]) -> List[dict]:

@@ -92,7 +92,10 @@ def test_refinedet_lite_rows_exist():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     rows = mod.runs(sorted(mod.ROWS))
-    assert len(rows) == 9
+    assert len(rows) == 16
+    by_name = {r['name']: r for r in rows}
+    for r in rows:  # every baseline is a row of the table
+        assert r['baseline'] is None or r['baseline'] in by_name
     for r in rows:
         assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']
 
