@@ -45,7 +45,8 @@ def main(argv: Optional[List[str]] = None) -> None:
                  title=f'Attention-guided KD (Table 1, {STUDENTS[args.student]}) on the built-in '
                  'synthetic benchmark',
                  note='Synthetic configs (288x160, 12 epochs, same budget for every row); '
-                 'params / GMACs / CPU ms per image at 288x160.', seeds=args.seeds)
+                 'params / GMACs / CPU ms per image at 288x160.', seeds=args.seeds,
+                 report_only=args.report_only)
 
 
 if __name__ == '__main__':

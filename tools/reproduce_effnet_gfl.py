@@ -60,7 +60,8 @@ def main(argv: Optional[List[str]] = None) -> None:
                  'benchmark',
                  note='Synthetic configs (288x160, 12 epochs, Adam, same budget for every row; '
                  'mixed precision = bf16 autocast on CPU); params / GMACs / CPU ms per image at '
-                 '288x160.', seeds=args.seeds)
+                 '288x160.', seeds=args.seeds,
+                 report_only=args.report_only)
 
 
 if __name__ == '__main__':

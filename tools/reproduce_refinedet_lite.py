@@ -49,7 +49,8 @@ def main(argv: Optional[List[str]] = None) -> None:
                  args.cfg_options, args.latency_shape,
                  title='RefineDetLite (Table 3 rows) on the built-in synthetic benchmark',
                  note='Synthetic configs (288x160, 12 epochs, Adam, same budget for every row); '
-                 'params / GMACs / CPU ms per image at 288x160.', seeds=args.seeds)
+                 'params / GMACs / CPU ms per image at 288x160.', seeds=args.seeds,
+                 report_only=args.report_only)
 
 
 if __name__ == '__main__':

@@ -222,6 +222,8 @@ def ablation_parser(description: str, work_dir: str,
                         metavar=('H', 'W'))
     parser.add_argument('--seeds', type=int, default=1,
                         help='train every row (the teacher excepted) with seeds 0 .. N-1')
+    parser.add_argument('--report-only', action='store_true',
+                        help='train nothing: report the results already in the work dir')
     return parser
 
 
@@ -269,14 +271,15 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
                  force: bool = False, force_teacher: bool = False,
                  cfg_options: Sequence[str] = (), latency_shape: Sequence[int] = (320, 576),
                  title: str = 'Ablation on the built-in synthetic benchmark',
-                 note: str = '', seeds: int = 1) -> str:
-    """Train (or reuse) and evaluate each row of ``runs`` at seeds ``0 .. seeds-1``; write the
-    report; return its text.
+                 note: str = '', seeds: int = 1, report_only: bool = False) -> str:
+    """Train (or reuse) and evaluate each row of ``runs`` at seeds ``0 .. seeds-1``, seed by seed
+    (all rows at seed 0, then at seed 1 ...); write the report; return its text.
 
     Each run is ``dict(name, config, eval_config=None, baseline=None, direction=1,
     teacher=False)`` with paths relative to ``root`` (the repository, whose ``tools/train.py``
     and ``tools/test.py`` run each row). A ``teacher=True`` row (at most one, first) is trained
-    once (seed 0) and its checkpoint given to the distillation rows.
+    once (seed 0) and its checkpoint given to the distillation rows. ``report_only`` trains
+    nothing and reports the row/seed results already in ``work_dir``.
     """
     from mmdet_lite.utils.model_complexity import model_complexity
     if seeds < 1:
@@ -287,29 +290,51 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
         run_logged([sys.executable, osp.join(root, 'tools', 'make_synthetic.py'), '--out', data],
                    osp.join(work_dir, 'make_synthetic.log'))
     teacher_ckpt: Optional[str] = None
-    rows, classes = [], ()
-    for spec in runs:
-        is_teacher = spec.get('teacher', False)
+    rows = {spec['name']: dict(name=spec['name'], config=spec['config'], seeds={}, train_s={},
+                               baseline=spec.get('baseline'),
+                               direction=spec.get('direction', 1)) for spec in runs}
+    ckpts: Dict[str, str] = {}
+
+    def run(spec: dict, seed: int) -> None:
         row_dir = osp.join(work_dir, osp.splitext(osp.basename(spec['config']))[0])
-        row = dict(name=spec['name'], config=spec['config'], seeds={}, train_s={},
-                   baseline=spec.get('baseline'), direction=spec.get('direction', 1))
-        ckpt = None
-        for seed in ([0] if is_teacher else range(seeds)):
-            ap, train_s, ckpt = _train_and_evaluate(
-                spec, seed, osp.join(row_dir, f'seed_{seed}'), root, cfg_options, teacher_ckpt,
-                force_teacher if is_teacher else force)
-            row['seeds'][seed], row['train_s'][seed] = ap, train_s
-        if is_teacher:
-            teacher_ckpt = ckpt
+        is_teacher = spec.get('teacher', False)
+        if report_only:
+            result = osp.join(row_dir, f'seed_{seed}', 'result.json')
+            if osp.isfile(result):
+                with open(result) as f:
+                    rows[spec['name']]['seeds'][seed] = json.load(f)['ap']
+                rows[spec['name']]['train_s'][seed] = None
+                max_epochs = Config.fromfile(osp.join(root, spec['config'])).train_cfg.max_epochs
+                ckpts[spec['name']] = osp.join(row_dir, f'seed_{seed}', f'epoch_{max_epochs}.pth')
+            return
+        ap, train_s, ckpts[spec['name']] = _train_and_evaluate(
+            spec, seed, osp.join(row_dir, f'seed_{seed}'), root, cfg_options, teacher_ckpt,
+            force_teacher if is_teacher else force)
+        rows[spec['name']]['seeds'][seed] = ap
+        rows[spec['name']]['train_s'][seed] = train_s
+        with open(osp.join(work_dir, 'ablation.json'), 'w') as f:
+            json.dump(list(rows.values()), f, indent=2)
+
+    for spec in runs:  # the teacher once, first: the distillation rows need its checkpoint
+        if spec.get('teacher', False):
+            run(spec, 0)
+            teacher_ckpt = ckpts[spec['name']]
+    # seed by seed, so that every finished sitting adds complete pairs to the comparisons
+    for seed in range(seeds):
+        for spec in runs:
+            if not spec.get('teacher', False):
+                run(spec, seed)
+    classes = ()
+    runs = [spec for spec in runs if rows[spec['name']]['seeds']]
+    for spec in runs:
         eval_cfg = osp.join(root, spec.get('eval_config') or spec['config'])
         test_cfg = Config.fromfile(eval_cfg)
         classes = tuple(test_cfg.test_dataloader.dataset.metainfo['classes'])
         cplx = model_complexity(test_cfg, tuple(latency_shape))
-        row.update(params_m=cplx['params_M'], gmacs=cplx['gmacs'],
-                   ms=ms_per_image(eval_cfg, ckpt, tuple(latency_shape)))
-        rows.append(row)
-        with open(osp.join(work_dir, 'ablation.json'), 'w') as f:
-            json.dump(rows, f, indent=2)
+        rows[spec['name']].update(
+            params_m=cplx['params_M'], gmacs=cplx['gmacs'],
+            ms=ms_per_image(eval_cfg, ckpts[spec['name']], tuple(latency_shape)))
+    rows = [rows[spec['name']] for spec in runs]
     text = write_report(rows, classes, work_dir, time.time() - start, title, note)
     print('\n' + text)
     print(f"written: {osp.join(work_dir, 'ablation.md')}, {osp.join(work_dir, 'ablation.png')}")

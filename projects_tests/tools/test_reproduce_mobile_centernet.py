@@ -128,3 +128,33 @@ def test_rows():
         # distilled rows are evaluated as plain students
         if '+ KD' in row['name']:
             assert row['eval_config'].endswith('mcn_hrnet-w16_cbfl_synthetic.py')
+
+
+def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
+    """The table of an unfinished multi-seed run: rows and seeds with a result.json, nothing
+    trained; a row without any result is left out."""
+    import torch
+    from mmdet.registry import MODELS
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from mmdet_lite.utils.ablation import run_ablation
+    tool = load_tool()
+    init_default_scope('mmdet')
+    (tmp_path / 'data' / 'annotations').mkdir(parents=True)
+    (tmp_path / 'data' / 'annotations' / 'instances_val.json').write_text('{}')
+    specs = tool.runs(['w16', 'cbfl-pos', 'cbfl'])
+    for spec, maps in zip(specs[:2], ([0.10, 0.20, 0.30], [0.15, 0.30, 0.35]), strict=True):
+        model = MODELS.build(Config.fromfile(osp.join(REPO_ROOT, spec['config'])).model)
+        for seed, m in enumerate(maps):
+            d = tmp_path / 'wd' / osp.splitext(osp.basename(spec['config']))[0] / f'seed_{seed}'
+            d.mkdir(parents=True)
+            ap = dict(mAP50=m, vehicle=m, pedestrian=m, scooter=m, bicycle=m)
+            (d / 'result.json').write_text(json.dumps(dict(ap=ap)))
+            torch.save(dict(state_dict=model.state_dict()), d / 'epoch_3.pth')
+    text = run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'),
+                        latency_shape=(64, 96), seeds=3, report_only=True)
+    # differences 0.05, 0.10, 0.05 -> +0.067 ± 0.017: reproduced (> 2 SE)
+    assert '| HRNet-W16 + CBFL, w_c on positives only | 3 | 0.267 ± 0.104 |' in text
+    assert '| HRNet-W16 | +0.067 ± 0.017 | reproduced |' in text
+    assert 'HRNet-W16 + CBFL |' not in text  # no result yet: not in the table
