@@ -16,7 +16,11 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmdet_lite  # noqa: F401
-from mmdet_lite.utils.checkpoint_fit import CheckpointMismatchError, check_checkpoint_fits
+from mmdet_lite.utils.checkpoint_fit import (
+    CheckpointMismatchError,
+    check_checkpoint_fits,
+    config_classes,
+)
 from mmdet_lite.utils.output_paths import refuse_overwriting_input
 from mmdet_lite.utils.runner_setup import add_common_args, load_config, parse_common_args
 
@@ -46,10 +50,10 @@ def main() -> None:
     runner = Runner.from_cfg(cfg)
     if not args.allow_partial:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-        classes = cfg.test_dataloader.dataset.get('metainfo', {}).get('classes')
         try:
             check_checkpoint_fits(model, _load_checkpoint(args.checkpoint, map_location='cpu'),
-                                  args.checkpoint, args.config, classes=classes)
+                                  args.checkpoint, args.config,
+                                  classes=config_classes(cfg, ('test_dataloader',)))
         except CheckpointMismatchError as err:
             raise SystemExit(f'error: {err}') from err
     if args.out is not None:

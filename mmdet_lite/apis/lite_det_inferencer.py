@@ -8,16 +8,7 @@ import torch.nn as nn
 from mmdet.apis import DetInferencer
 from mmdet.utils import ConfigType
 
-from mmdet_lite.utils.checkpoint_fit import check_checkpoint_fits
-
-
-def _config_classes(cfg: Optional[ConfigType]) -> Optional[tuple]:
-    for loader in ('test_dataloader', 'val_dataloader', 'train_dataloader'):
-        try:
-            return tuple(cfg[loader]['dataset']['metainfo']['classes'])
-        except (KeyError, TypeError, AttributeError):
-            continue
-    return None
+from mmdet_lite.utils.checkpoint_fit import check_checkpoint_fits, config_classes
 
 
 class LiteDetInferencer(DetInferencer):
@@ -49,7 +40,7 @@ class LiteDetInferencer(DetInferencer):
                                cfg: Optional[ConfigType]) -> None:
         if checkpoint is not None and self.strict:
             check_checkpoint_fits(model, checkpoint, str(self._weights), self._model_name,
-                                  classes=_config_classes(cfg), opt_out='strict=False')
+                                  classes=config_classes(cfg), opt_out='strict=False')
         super()._load_weights_to_model(model, checkpoint, cfg)
 
     def _inputs_to_list(self, inputs: object) -> list:

@@ -4,7 +4,8 @@ Used by ``tools/reproduce_*.py``. Each row is trained once per seed (``--seeds N
 0 .. N-1, passed as ``randomness.seed``), each run a separate ``tools/train.py`` process in
 ``WORK_DIR/<config>/seed_<k>/``; a run whose result (``result.json``) or final checkpoint exists
 is reused, so a table that does not fit one sitting is finished by running the same command
-again. The teacher (first row) is trained once and reused by the distillation rows, which are
+again. The teacher (the row with ``teacher=True``) is trained once and reused by the
+distillation rows, which are
 evaluated with their plain student config (a student checkpoint). A row that names the row it
 ablates (``baseline``) and the paper's direction gets the paired difference over the common seeds
 with its standard error, and a verdict: reproduced (> 2 SE in the paper's direction), reversed
@@ -227,6 +228,12 @@ def ablation_parser(description: str, work_dir: str,
     return parser
 
 
+def _run_files(cfg: Config, run_dir: str) -> Tuple[str, str]:
+    """A row/seed run's final checkpoint and its ``result.json``."""
+    return (osp.join(run_dir, f'epoch_{cfg.train_cfg.max_epochs}.pth'),
+            osp.join(run_dir, 'result.json'))
+
+
 def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
                         cfg_options: Sequence[str], teacher_ckpt: Optional[str],
                         force: bool) -> Tuple[dict, Optional[float], str]:
@@ -237,8 +244,7 @@ def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
     tools = osp.join(root, 'tools')
     cfg_file = osp.join(root, spec['config'])
     cfg = Config.fromfile(cfg_file)
-    ckpt = osp.join(run_dir, f'epoch_{cfg.train_cfg.max_epochs}.pth')
-    result_file = osp.join(run_dir, 'result.json')
+    ckpt, result_file = _run_files(cfg, run_dir)
     if force and osp.isdir(run_dir):
         shutil.rmtree(run_dir)  # a retrain must not resume from the old epochs
     train_s = None
@@ -299,13 +305,13 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
         row_dir = osp.join(work_dir, osp.splitext(osp.basename(spec['config']))[0])
         is_teacher = spec.get('teacher', False)
         if report_only:
-            result = osp.join(row_dir, f'seed_{seed}', 'result.json')
+            ckpt, result = _run_files(Config.fromfile(osp.join(root, spec['config'])),
+                                      osp.join(row_dir, f'seed_{seed}'))
             if osp.isfile(result):
                 with open(result) as f:
                     rows[spec['name']]['seeds'][seed] = json.load(f)['ap']
                 rows[spec['name']]['train_s'][seed] = None
-                max_epochs = Config.fromfile(osp.join(root, spec['config'])).train_cfg.max_epochs
-                ckpts[spec['name']] = osp.join(row_dir, f'seed_{seed}', f'epoch_{max_epochs}.pth')
+                ckpts[spec['name']] = ckpt
             return
         ap, train_s, ckpts[spec['name']] = _train_and_evaluate(
             spec, seed, osp.join(row_dir, f'seed_{seed}'), root, cfg_options, teacher_ckpt,

@@ -43,6 +43,18 @@ def checkpoint_classes(checkpoint: dict) -> Optional[Tuple[str, ...]]:
     return tuple(classes) if classes is not None else None
 
 
+def config_classes(cfg: object,
+                   loaders: Sequence[str] = ('test_dataloader', 'val_dataloader',
+                                             'train_dataloader')) -> Optional[Tuple[str, ...]]:
+    """The class names the first of ``loaders`` whose dataset names them, if any."""
+    for loader in loaders:
+        try:
+            return tuple(cfg[loader]['dataset']['metainfo']['classes'])
+        except (KeyError, TypeError, AttributeError):
+            continue
+    return None
+
+
 def describe_mismatch(diff: Dict[str, list], first: int = 3) -> str:
     """One line per kind of mismatch, with the first ``first`` keys of each."""
     parts = []
@@ -83,4 +95,5 @@ def check_checkpoint_fits(model: nn.Module, checkpoint: dict, checkpoint_path: s
 
 
 __all__: List[str] = ['CheckpointMismatchError', 'check_checkpoint_fits', 'checkpoint_classes',
-                      'checkpoint_mismatch', 'describe_mismatch']
+                      'checkpoint_mismatch', 'config_classes',
+                      'describe_mismatch']

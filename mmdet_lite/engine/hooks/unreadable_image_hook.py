@@ -30,8 +30,8 @@ class UnreadableImageHook(Hook):
     def after_train_iter(self, runner, batch_idx: int, data_batch: Optional[dict] = None,  # noqa: ANN001
                          outputs: Optional[dict] = None) -> None:
         samples: Sequence = (data_batch or {}).get('data_samples') or []
-        new = [p for s in samples for p in (s.metainfo.get('unreadable_images') or [])
-               if hasattr(s, 'metainfo')]
+        new = [p for s in samples if hasattr(s, 'metainfo')
+               for p in (s.metainfo.get('unreadable_images') or [])]
         if not new:
             return
         self.skipped.update(new)
