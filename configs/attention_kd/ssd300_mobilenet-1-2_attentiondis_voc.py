@@ -1,7 +1,6 @@
 # + attention-guided distillation from the VGG16 teacher (Table 1 'AttentionDis', Eq. 1-5):
 # w_max 15, alpha 0.05, beta 2, lambda_1 1, every prediction layer guided.
 _base_ = './ssd300_mobilenet-1-2_voc.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(
     type='AttentionDistiller',
     teacher=dict(config='configs/attention_kd/ssd300_vgg16_teacher_voc.py',

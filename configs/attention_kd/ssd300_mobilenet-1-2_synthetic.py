@@ -1,7 +1,6 @@
 # 1/2 MobileNet SSD student on the synthetic benchmark: strides 8, 16, 32 plus two extra layers
 # give the teacher's 5 maps.
 _base_ = './ssd300_vgg16-1-8_synthetic.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 channels = (128, 256, 512, 256, 128)
 model = dict(
     backbone=dict(_delete_=True, type='MobileNetV1', widen_factor=1 / 2, out_indices=(4, 10, 12)),

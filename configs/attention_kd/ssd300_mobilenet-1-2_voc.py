@@ -2,7 +2,6 @@
 # 4, 10, 12) and three extra layers give the VGG SSD300's 38, 19, 10, 5, 3, 1 maps, so the VGG16
 # teacher guides every level (Table 3 pairs this student with the VGG16 teacher).
 _base_ = './ssd300_vgg16-1-8_voc.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 channels = (128, 256, 512, 256, 128, 128)
 model = dict(
     backbone=dict(_delete_=True, type='MobileNetV1', widen_factor=1 / 2, out_indices=(4, 10, 12)),

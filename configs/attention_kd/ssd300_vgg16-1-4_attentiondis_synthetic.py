@@ -1,7 +1,6 @@
 # + attention-guided distillation (Eq. 1-5, paper hyper-parameters) from the synthetic VGG16
 # teacher. Train the teacher config first.
 _base_ = './ssd300_vgg16-1-4_synthetic.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(
     type='AttentionDistiller',
     teacher=dict(config='configs/attention_kd/ssd300_vgg16_teacher_synthetic.py',

@@ -1,4 +1,3 @@
 # SimpleDis baseline of Table 1: the same imitation loss with A = 1 on every feature cell.
 _base_ = './ssd300_vgg16-1-4_attentiondis_voc.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(attention=False)

@@ -1,4 +1,3 @@
 # SimpleDis baseline of Table 1 on the synthetic benchmark (A = 1 everywhere).
 _base_ = './ssd300_vgg16-1-8_attentiondis_synthetic.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(attention=False)

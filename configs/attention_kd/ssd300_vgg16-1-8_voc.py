@@ -1,7 +1,6 @@
 # 1/8 VGG16 SSD300 student (Table 1): every conv layer of the teacher's backbone and extra layers
 # at 1/8 of its channels, trained from scratch (BatchNorm after every conv, no ImageNet weights).
 _base_ = './ssd300_vgg16_teacher_voc.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 channels = (64, 128, 64, 32, 32, 32)  # (512, 1024, 512, 256, 256, 256) / 8
 model = dict(
     backbone=dict(_delete_=True, type='ThinSSDVGG', depth=16, widen_factor=1 / 8,

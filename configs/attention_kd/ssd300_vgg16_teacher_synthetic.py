@@ -7,7 +7,6 @@ _base_ = [
     'mmdet::_base_/models/ssd300.py', '../_base_/datasets/synthetic_ssd.py',
     '../_base_/schedules/adam_12e_quick.py', '../_base_/default_runtime.py'
 ]
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 channels = (256, 512, 256, 128, 128)  # VGG16 SSD's / 2
 model = dict(
     backbone=dict(_delete_=True, type='ThinSSDVGG', depth=16, widen_factor=0.5,

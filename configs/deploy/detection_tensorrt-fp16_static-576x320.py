@@ -1,7 +1,6 @@
 # TensorRT 8.2 (Jetson TX2, JetPack 4.6), fp16, static 576x320: Mobile CenterNet (paper input 576x320).
 # Convert on the host to ONNX (tools/deploy.py), build the engine on the device (README).
 _base_ = ['./_base_/onnx_detection.py']
-custom_imports = dict(imports=['mmdet_lite', 'mmdet_lite.deploy'], allow_failed_imports=False)
 onnx_config = dict(input_shape=[576, 320])
 backend_config = dict(
     type='tensorrt',

@@ -4,4 +4,3 @@ _base_ = [
     '../_base_/models/effnet-gfl_lite0.py', '../_base_/datasets/coco_gfl_mosaic.py',
     '../_base_/schedules/effnet_gfl_sgd_280e.py', '../_base_/default_runtime.py'
 ]
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)

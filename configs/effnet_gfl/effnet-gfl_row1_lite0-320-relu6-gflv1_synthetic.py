@@ -4,5 +4,4 @@ _base_ = [
     '../_base_/models/effnet-gfl_lite0.py', '../_base_/datasets/synthetic_gfl.py',
     '../_base_/schedules/adam_12e_quick.py', '../_base_/default_runtime.py'
 ]
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(bbox_head=dict(num_classes=4))

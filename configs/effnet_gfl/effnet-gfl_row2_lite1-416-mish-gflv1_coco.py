@@ -1,6 +1,5 @@
 # Table 2 row 2: row 1 with EfficientNet-Lite1, 416x416 input and Mish (paper: 27.35 mAP).
 _base_ = './effnet-gfl_row1_lite0-320-relu6-gflv1_coco.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(backbone=dict(arch='lite1', act_cfg=dict(type='Mish')))
 
 img_scale = (416, 416)

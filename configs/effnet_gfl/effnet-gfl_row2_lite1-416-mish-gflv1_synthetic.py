@@ -1,6 +1,5 @@
 # Table 2 row 2 on the synthetic benchmark: row 1 with Lite1, Mish and the "416" input, 288x160.
 _base_ = './effnet-gfl_row1_lite0-320-relu6-gflv1_synthetic.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(backbone=dict(arch='lite1', act_cfg=dict(type='Mish')))
 
 img_scale = (288, 160)

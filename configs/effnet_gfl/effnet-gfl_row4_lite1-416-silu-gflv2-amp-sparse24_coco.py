@@ -3,6 +3,5 @@
 # "trained to a certain stage, and subsequently the network sparseness could be improved"; the
 # stage is ours).
 _base_ = './effnet-gfl_row3_lite1-416-silu-gflv1-amp_coco.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(bbox_head=dict(type='GFLv2Head', reg_topk=4, reg_channels=64, add_mean=True))
 custom_hooks = [dict(type='StructuredSparsityHook', n=2, m=4, start_epoch=140)]

@@ -1,5 +1,4 @@
 # Table 2 row 4 on the synthetic benchmark: row 3 with GFLv2 and 2:4 sparsity from epoch 6 of 12.
 _base_ = './effnet-gfl_row3_lite1-416-silu-gflv1-amp_synthetic.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(bbox_head=dict(type='GFLv2Head', reg_topk=4, reg_channels=64, add_mean=True))
 custom_hooks = [dict(type='StructuredSparsityHook', n=2, m=4, start_epoch=6)]

@@ -2,7 +2,6 @@
 # family (paper: 30.7 mAP, 4 M parameters). LD as mmdet's LD configs: KL on the positive
 # locations' edge distributions, T = 10, weight 0.25. Train the teacher config first.
 _base_ = './effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_coco.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(
     type='LocalizationDistiller',
     teacher=dict(config='configs/effnet_gfl/effnet-gfl_teacher_lite3-416-silu-gflv2_coco.py',

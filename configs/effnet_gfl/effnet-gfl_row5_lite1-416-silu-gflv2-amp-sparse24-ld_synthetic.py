@@ -1,7 +1,6 @@
 # Table 2 row 5 on the synthetic benchmark: row 4 with localization distillation from the
 # synthetic teacher (train effnet-gfl_teacher_lite3-416-silu-gflv2_synthetic.py first).
 _base_ = './effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_synthetic.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(
     type='LocalizationDistiller',
     teacher=dict(

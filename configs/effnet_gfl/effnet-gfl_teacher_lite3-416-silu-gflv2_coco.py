@@ -2,7 +2,6 @@
 # family one size up the EfficientNet-Lite ladder, Lite3 (8.2 M backbone parameters against
 # Lite1's 5.4 M) with a 128-channel PAN and head, GFLv2, dense, trained like row 3.
 _base_ = './effnet-gfl_row3_lite1-416-silu-gflv1-amp_coco.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(
     backbone=dict(arch='lite3'),
     neck=dict(in_channels=[48, 136, 384], out_channels=128),

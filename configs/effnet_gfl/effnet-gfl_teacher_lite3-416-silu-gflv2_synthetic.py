@@ -1,7 +1,6 @@
 # The LD teacher on the synthetic benchmark: the COCO teacher's model (Lite3, 128-channel PAN and
 # head, GFLv2, dense) on row 3's synthetic data and schedule.
 _base_ = './effnet-gfl_row3_lite1-416-silu-gflv1-amp_synthetic.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(
     backbone=dict(arch='lite3'),
     neck=dict(in_channels=[48, 136, 384], out_channels=128),

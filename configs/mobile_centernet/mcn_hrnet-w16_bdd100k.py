@@ -3,5 +3,4 @@ _base_ = [
     '../_base_/models/mcn_hrnet-w16.py', '../_base_/datasets/bdd100k.py',
     '../_base_/schedules/mcn_adam_60e.py', '../_base_/default_runtime.py'
 ]
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(bbox_head=dict(num_classes=10))

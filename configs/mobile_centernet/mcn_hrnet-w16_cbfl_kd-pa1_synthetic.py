@@ -2,5 +2,4 @@
 # tools/analyze_loss_gradients.py shows the lambda_pa = 10 term pulling on the from-scratch
 # W16 backbone as hard as the detection loss (and orthogonally to it); see the README.
 _base_ = './mcn_hrnet-w16_cbfl_kd_synthetic.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(loss_pair=dict(loss_weight=1.0))

@@ -2,7 +2,6 @@
 # 'HRNet-W16 + CBFL + KD'): lambda_pi 0.1 on the heatmaps, lambda_pa 10 on the stage-4
 # highest-resolution feature, at full resolution. Train the teacher config first.
 _base_ = './mcn_hrnet-w16_cbfl_bdd100k.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(
     type='StructuredKDDistiller',
     teacher=dict(config='configs/mobile_centernet/mcn_hrnet-w32_teacher_bdd100k.py',

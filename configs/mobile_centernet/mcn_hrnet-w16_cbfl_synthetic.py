@@ -1,7 +1,6 @@
 # + category-balanced focal loss, Eq. (3)-(4) (Table 2 row 'HRNet-W16 + CBFL').
 # Class weights come from the training annotations (ClassBalancedWeightsHook).
 _base_ = './mcn_hrnet-w16_synthetic.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(bbox_head=dict(loss_center_heatmap=dict(
     _delete_=True, type='ClassBalancedFocalLoss', alpha=2.0, beta=4.0, class_weights='auto')))
 custom_hooks = [dict(type='ClassBalancedWeightsHook', W=10.0, gamma=0.75)]

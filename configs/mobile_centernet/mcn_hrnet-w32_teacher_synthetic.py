@@ -3,7 +3,6 @@ _base_ = [
     '../_base_/models/mcn_hrnet-w32.py', '../_base_/datasets/synthetic_quick.py',
     '../_base_/schedules/mcn_adam_quick.py', '../_base_/default_runtime.py'
 ]
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 # no downloads: trained from scratch, hence the BN on the head input (see CenterNetHRNetHead)
 model = dict(backbone=dict(init_cfg=None),
              bbox_head=dict(num_classes=4, input_norm_cfg=dict(type='BN')))

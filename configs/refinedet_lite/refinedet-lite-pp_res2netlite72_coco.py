@@ -2,7 +2,6 @@
 # loss (alpha 0.25, beta 0.90), class weights (gamma 3/4, W 10), balanced multi-task loss, soft-NMS;
 # lr 1e-2 / 1e-3 / 1e-4 over the same epochs.
 _base_ = './refinedet-lite_res2netlite72_coco.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(
     bbox_head=dict(
         reg_decoded_bbox=True, loss_bbox=dict(_delete_=True, type='GIoULoss', loss_weight=1.0),

@@ -2,7 +2,6 @@
 # advanced configuration's strategies (see refinedet-lite-pp_res2netlite72_coco.py); same
 # optimizer and budget as the basic row, so the comparison isolates the strategies.
 _base_ = './refinedet-lite_res2netlite72_synthetic.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(
     bbox_head=dict(
         reg_decoded_bbox=True, loss_bbox=dict(_delete_=True, type='GIoULoss', loss_weight=1.0),

@@ -3,4 +3,3 @@ _base_ = [
     '../_base_/models/refinedet-lite_res2netlite72.py', '../_base_/datasets/coco_ssd320.py',
     '../_base_/schedules/refinedet_sgd_250e.py', '../_base_/default_runtime.py'
 ]
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)

@@ -5,7 +5,6 @@ _base_ = [
     '../_base_/models/refinedet-lite_res2netlite72.py', '../_base_/datasets/synthetic_ssd.py',
     '../_base_/schedules/adam_12e_quick.py', '../_base_/default_runtime.py'
 ]
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(bbox_head=dict(
     num_classes=4,
     anchor_generator=dict(strides=[16, 32, (58, 53), (96, 80)], base_sizes=[16, 32, 64, 128])))

@@ -1,5 +1,4 @@
 # RefineDetLite Table 3 row (i) on COCO: (h) + dataset-aware class weights, Eq. (5) (paper, COCO: 28.5 AP).
 _base_ = './refinedet-lite_table3-h_coco.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(bbox_head=dict(loss_odm_cls=dict(class_weights='auto')))
 custom_hooks = [dict(type='ClassBalancedWeightsHook', W=10.0, gamma=0.75)]

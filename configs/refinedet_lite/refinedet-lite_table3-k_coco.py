@@ -1,5 +1,4 @@
 # RefineDetLite Table 3 row (k) on COCO: (h) + balanced multi-task loss, Eq. (6) (paper, COCO: 28.7 AP).
 _base_ = './refinedet-lite_table3-h_coco.py'
-custom_imports = dict(imports=['mmdet_lite'], allow_failed_imports=False)
 model = dict(bbox_head=dict(multitask=dict(type='BalancedMultiTaskLoss')))
 optim_wrapper = dict(paramwise_cfg=dict(custom_keys={'log_vars': dict(decay_mult=0.0)}))
