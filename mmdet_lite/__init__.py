@@ -1,17 +1,13 @@
 """mmdet_lite: lightweight detectors and knowledge distillation as an MMDetection 3.x plugin.
 
-``import mmdet_lite`` registers every module into mmdet's registries and makes mmengine load
-checkpoints weights-only (see :mod:`mmdet_lite.utils.safe_checkpoint`); it also fixes a known bug
-of the pinned mmdet (:mod:`mmdet_lite.utils.mmdet_fixes`).
+``import mmdet_lite`` registers every module into mmdet's registries and applies the ``core``
+patches of :mod:`mmdet_lite.compat` (weights-only checkpoint loading, an mmdet 3.3 SSD fix), each
+only on the library versions it targets.
 """
 
-from .utils.safe_checkpoint import install_safe_checkpoint_loaders
+from .compat import apply_patches
 
-install_safe_checkpoint_loaders()
-
-from .utils.mmdet_fixes import fix_ssd_head_predict  # noqa: E402
-
-fix_ssd_head_predict()
+apply_patches('core')
 
 from . import datasets, engine, evaluation, models  # noqa: E402,F401  (registers modules)
 from .version import __version__  # noqa: E402

@@ -4,15 +4,15 @@ Imported only when mmdeploy is used (``tools/deploy.py`` and the deploy configs 
 ``configs/deploy/`` import it); needs ``make install-deploy``. Importing it:
 
 - registers the rewriters in :mod:`mmdet_lite.deploy.rewriters` with mmdeploy;
-- makes ``torch.onnx.export`` default to the TorchScript exporter (``dynamo=False``): torch >= 2.9
-  defaults to the dynamo exporter, which bypasses mmdeploy's rewriters (STACK.md).
+- applies the ``deploy`` patches of :mod:`mmdet_lite.compat`: ``torch.onnx.export`` defaults to
+  the TorchScript exporter (``dynamo=False``); torch >= 2.9 defaults to the dynamo exporter, which
+  bypasses mmdeploy's rewriters.
 """
 
 import contextlib
-import functools
 from typing import Iterator
 
-import torch
+from ..compat import apply_patches
 
 try:
     import mmdeploy  # noqa: F401
@@ -20,21 +20,7 @@ except ImportError as err:  # pragma: no cover - depends on the environment
     raise ImportError('mmdet_lite.deploy needs mmdeploy 1.3.1: run `make install-deploy`') from err
 
 
-def _use_torchscript_exporter() -> None:
-    export = torch.onnx.export
-    if getattr(export, '_mmdet_lite_patched', False):
-        return
-
-    @functools.wraps(export)
-    def torchscript_export(*args, **kwargs):
-        kwargs.setdefault('dynamo', False)
-        return export(*args, **kwargs)
-
-    torchscript_export._mmdet_lite_patched = True
-    torch.onnx.export = torchscript_export
-
-
-_use_torchscript_exporter()
+apply_patches('deploy')  # the TorchScript exporter by default (mmdet_lite.compat)
 
 
 @contextlib.contextmanager

@@ -53,7 +53,7 @@ def load_config(args: Namespace) -> Config:
 
 
 def setup_cpu_distributed(cfg: Config) -> None:
-    """Make a torchrun launch work without GPUs (measured in STACK.md).
+    """Make a torchrun launch work without GPUs (measured: docs/compatibility.md).
 
     mmengine's ``init_dist`` calls ``torch.cuda.set_device`` and the default DDP wrapper passes
     ``device_ids=[local_rank]``; both fail on CPU. Initialising a gloo process group first (the

@@ -47,7 +47,7 @@ def _history_buffer_getattr(obj: Any, name: str) -> Any:
 
 
 def mmengine_safe_globals() -> list:
-    """The classes/functions an mmengine Runner checkpoint needs beyond tensors (STACK.md)."""
+    """What an mmengine Runner checkpoint needs beyond tensors (docs/compatibility.md)."""
     multiarray = np._core.multiarray  # numpy >= 2 pickles arrays through numpy._core
     # numpy >= 2 pickles a dtype through its class (numpy.dtypes.Float64DType, ...)
     dtype_classes = [type(np.dtype(t)) for t in (

@@ -1,0 +1,44 @@
+"""mmdet_lite.compat: each patch applies on the pinned stack, skipped with a warning elsewhere."""
+
+from dataclasses import replace
+
+import pytest
+
+import mmdet_lite  # noqa: F401
+from mmdet_lite.compat import PATCHES, Patch, apply_patches, out_of_range, patch_status
+
+
+def test_core_patches_active_on_the_pinned_stack():
+    core = {p.name for p in PATCHES if p.group == 'core'}
+    assert core and all(patch_status()[name] for name in core)
+    assert all(not out_of_range(p) for p in PATCHES if p.group == 'core')
+
+
+def test_every_patch_says_what_and_why():
+    for p in PATCHES:
+        assert p.targets and len(p.why) > 40 and p.group in ('core', 'deploy')
+
+
+def test_out_of_range_patch_is_skipped_with_a_warning():
+    calls = []
+    old = Patch(name='demo', targets={'torch': '<1.0'}, why='x' * 50,
+                apply=lambda: calls.append(1))
+    with pytest.warns(UserWarning, match=r"not applying the patch 'demo'.*torch<1.0, found torch"):
+        assert apply_patches('core', [old]) == {'demo': False}
+    missing = Patch(name='gone', targets={'no-such-distribution': '>=1'}, why='y' * 50,
+                    apply=lambda: calls.append(2))
+    with pytest.warns(UserWarning, match='no-such-distribution not installed'):
+        apply_patches('core', [missing])
+    assert calls == []
+    in_range = Patch(name='ok', targets={'torch': '>=1.0'}, why='z' * 50,
+                     apply=lambda: calls.append(3))
+    assert apply_patches('other', [in_range]) == {}  # another group: untouched
+    assert apply_patches('other', [replace(in_range, group='other')]) == {'ok': True}
+    assert calls == [3]
+
+
+def test_patches_are_idempotent():
+    from mmdet.models.dense_heads import SSDHead
+    init = SSDHead.__init__
+    apply_patches('core')
+    assert SSDHead.__init__ is init
