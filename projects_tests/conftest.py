@@ -1,5 +1,6 @@
-"""Shared fixtures: a tiny COCO dataset on disk, and the repo root."""
+"""Shared fixtures: a tiny COCO dataset on disk, the repo root, the configs worth training."""
 
+import ast
 import json
 import os
 import os.path as osp
@@ -29,6 +30,49 @@ def write_coco(root: str, images: list, annotations: list, categories=None,
     with open(path, 'w') as f:
         json.dump(dict(images=images, annotations=annotations, categories=categories), f)
     return path
+
+
+def config_delta(path: str) -> str:
+    """What a config itself says: its code without comments, formatting and ``_base_``."""
+    with open(path) as f:
+        body = [node for node in ast.parse(f.read()).body
+                if not (isinstance(node, ast.Assign) and getattr(node.targets[0], 'id', '') ==
+                        '_base_')]
+    return ast.unparse(ast.Module(body=body, type_ignores=[]))
+
+
+def _bases(path: str) -> list:
+    with open(path) as f:
+        node = next(n for n in ast.parse(f.read()).body if isinstance(n, ast.Assign) and
+                    getattr(n.targets[0], 'id', '') == '_base_')
+    bases = ast.literal_eval(node.value)
+    return bases if isinstance(bases, list) else [bases]
+
+
+def switch_chain(path: str) -> tuple:
+    """The changes a config makes, from its family root down, with the dataset left out: equal
+    for twins that make the same changes on different datasets (``*_coco.py`` and
+    ``*_synthetic.py`` rows), different for the same change on another row."""
+    bases = _bases(path)
+    if any('_base_/' in b or '::' in b for b in bases):  # a family root
+        name = osp.splitext(osp.basename(path))[0]
+        return (name.rsplit('_', 1)[0],)
+    parent = osp.normpath(osp.join(osp.dirname(path), bases[0]))
+    return (config_delta(path), *switch_chain(parent))
+
+
+def configs_to_train(paths: list) -> list:
+    """Every family root, and each distinct chain of switches once (of two twins, the synthetic
+    one). Building every config is ``test_configs.py``'s job; one training step per code path
+    is enough."""
+    order = sorted(paths, key=lambda p: (not p.endswith('_synthetic.py'), p))
+    seen, kept = set(), []
+    for path in order:
+        chain = switch_chain(path)
+        if len(chain) == 1 or chain not in seen:
+            kept.append(path)
+            seen.add(chain)
+    return sorted(kept)
 
 
 @pytest.fixture
