@@ -20,7 +20,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmdet_lite  # noqa: F401  (registers modules, weights-only checkpoint loading)
-from mmdet_lite.utils.loss_gradients import (
+from mmdet_lite.benchmark.loss_gradients import (
     DEFAULT_KD_PATTERN,
     format_loss_gradient_table,
     loss_gradient_stats,

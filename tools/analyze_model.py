@@ -12,7 +12,7 @@ import json
 from mmengine.config import Config, DictAction
 
 import mmdet_lite  # noqa: F401
-from mmdet_lite.utils.model_complexity import model_complexity as analyze
+from mmdet_lite.benchmark.complexity import model_complexity as analyze
 
 
 def main() -> None:

@@ -22,10 +22,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from typing import Callable, Dict, List
 
 import torch
+
+from mmdet_lite.benchmark.timing import median_ms
 
 SIZES = {1152: (24, 48), 4608: (48, 96), 11520: (80, 144)}
 C_S, C_T = 16, 32
@@ -42,23 +43,10 @@ def make_features(n: int, device: str, dtype: torch.dtype = torch.float32, seed:
     return s.to(device, dtype), t.to(device, dtype)
 
 
-def _sync(device: str) -> None:
-    if device.startswith('cuda'):
-        torch.cuda.synchronize()
-
-
 def time_fn(fn: Callable[[], None], device: str, repeats: int, warmup: int = 1) -> float:
     """Median wall time (s) of ``fn`` over ``repeats`` runs after ``warmup`` runs."""
-    for _ in range(warmup):
-        fn()
-    _sync(device)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        _sync(device)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    sync = torch.cuda.synchronize if device.startswith('cuda') else None
+    return median_ms(fn, repeats, warmup=warmup, sync=sync) / 1e3
 
 
 def _fwd_bwd(form: str, n: int, device: str) -> Callable[[], float]:

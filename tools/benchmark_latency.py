@@ -24,9 +24,7 @@ import argparse
 import json
 import os
 import os.path as osp
-import statistics
 import sys
-import time
 from typing import Callable, Dict, List, Tuple
 
 import numpy as np
@@ -34,6 +32,8 @@ import torch
 import torch.nn as nn
 
 import mmdet_lite  # noqa: F401
+from mmdet_lite.benchmark.report import new_figure, save_figure, write_markdown
+from mmdet_lite.benchmark.timing import median_ms as _median_ms
 from mmdet_lite.export import export_onnx, load_detector
 from mmdet_lite.export.export_onnx import ExportError, end2end_module
 from mmdet_lite.export.input_normalizer import InputNormalizer
@@ -115,15 +115,8 @@ def timed_module(config: str, shape, network_only: bool = False) -> Tuple[nn.Mod
         return NetworkOnly(det).eval(), False
 
 
-def median_ms(fn: Callable[[], object], repeats: int, warmup: int = 5) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
+def median_ms(fn: Callable[[], object], repeats: int) -> float:
+    return _median_ms(fn, repeats, warmup=5)
 
 
 def ort_latency(path: str, shape, threads: int, repeats: int) -> float:
@@ -174,8 +167,8 @@ def complexity(config: str, shape) -> Dict[str, float]:
     """Params and GMACs as tools/analyze_model.py counts them (one implementation)."""
     from mmengine.config import Config
 
+    from mmdet_lite.benchmark.complexity import model_complexity
     from mmdet_lite.utils import resolve_config_path
-    from mmdet_lite.utils.model_complexity import model_complexity
     res = model_complexity(Config.fromfile(resolve_config_path(config)), tuple(shape))
     return dict(params_m=res['params_M'], gmacs=res['gmacs'])
 
@@ -228,22 +221,15 @@ def write_report(rows: List[dict], rate: dict, work_dir: str) -> str:
                 ratios = [a[k] / b[k] for k in ('ort_1t_ms', 'ort_all_ms', 'torch_ms', 'gmacs')]
                 lines.append(f"| {a['label']} / {b['label']} | "
                              + ' | '.join(f'{x:.2f}x' for x in ratios) + ' |')
-    text = '\n'.join(lines) + '\n'
-    with open(osp.join(work_dir, 'latency.md'), 'w') as f:
-        f.write(text)
-
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 4))
+    text = write_markdown(lines, osp.join(work_dir, 'latency.md'))
+    fig, ax = new_figure((6, 4))
     for r in rows:
         ax.scatter(r['gmacs'], r['ort_1t_ms'], s=40)
         ax.annotate(r['label'], (r['gmacs'], r['ort_1t_ms']), fontsize=7)
     ax.set_xlabel('GMACs')
     ax.set_ylabel('onnxruntime 1-thread latency (ms)')
     ax.set_title('Latency vs GMACs (CPU)')
-    fig.tight_layout()
-    fig.savefig(osp.join(work_dir, 'latency.png'), dpi=120)
+    save_figure(fig, osp.join(work_dir, 'latency.png'))
     return text
 
 

@@ -15,7 +15,7 @@ evaluated with the plain student config: they are student checkpoints.
 import os.path as osp
 from typing import List, Optional
 
-from mmdet_lite.utils.ablation import ablation_parser, run_ablation
+from mmdet_lite.benchmark.ablation import ablation_parser, run_ablation
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 AGKD = 'configs/attention_kd/'

@@ -16,7 +16,7 @@ is bfloat16 autocast. Row 5 is evaluated with row 4's config: its checkpoint is 
 import os.path as osp
 from typing import List, Optional
 
-from mmdet_lite.utils.ablation import ablation_parser, run_ablation
+from mmdet_lite.benchmark.ablation import ablation_parser, run_ablation
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 EG = 'configs/effnet_gfl/effnet-gfl_'

@@ -5,11 +5,13 @@
     make ablation-mcn
 
 Trains, with the quick (CPU-sized) configs, one after the other: the W32 teacher, W16, W16+CBFL
-and W16+CBFL+KD (distilled from that teacher); evaluates each with the COCO metric on the
-synthetic val split; then writes ``ablation.md`` (mAP@0.5, per-class AP@0.5, params, GMACs and
-CPU ms/image at 576x320, training time) and ``ablation.png`` to the work dir. A run whose final
-checkpoint exists is reused, not retrained (``--force`` retrains all but the teacher; the teacher
-is retrained only with ``--force-teacher``), so the teacher of a previous run is kept.
+and W16+CBFL+KD (distilled from that teacher; the W16 rows start from the shipped synthetic
+backbone pre-training, ``checkpoints/mcn_hrnet-w16_pretrain_synthetic.pth``); evaluates each
+with the COCO metric on the synthetic val split; then writes ``ablation.md`` (mAP@0.5,
+per-class AP@0.5, params, GMACs and CPU ms/image at 576x320, training time) and
+``ablation.png`` to the work dir. A run whose final checkpoint exists is reused, not retrained
+(``--force`` retrains all but the teacher; the teacher is retrained only with
+``--force-teacher``), so the teacher of a previous run is kept.
 The KD checkpoint is evaluated with the plain W16+CBFL config, as any student checkpoint.
 ``--seeds N`` trains every student row with seeds 0 .. N-1 (the teacher once) and reports
 mean ± std, the paired difference to the row each one ablates and a verdict; rerunning the same
@@ -21,8 +23,8 @@ here: see ``DIAGNOSTIC`` below and the README.
 import os.path as osp
 from typing import List, Optional
 
-from mmdet_lite.utils.ablation import ablation_parser, ap50_per_class, run_ablation
-from mmdet_lite.utils.ablation import write_report as _write_report
+from mmdet_lite.benchmark.ablation import ablation_parser, ap50_per_class, run_ablation
+from mmdet_lite.benchmark.ablation import write_report as _write_report
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MCN = 'configs/mobile_centernet/'
@@ -60,7 +62,8 @@ def runs(rows: List[str]) -> List[dict]:
 
 
 TITLE = 'Mobile CenterNet ablation (Table 2) on the built-in synthetic benchmark'
-NOTE = 'Quick configs (288x160, 3 epochs); params / GMACs / CPU ms per image at 576x320.'
+NOTE = ('Quick configs (288x160, 3 epochs; the W16 backbone fine-tuned from the shipped synthetic '
+        'pre-training, `make pretrain-mcn`); params / GMACs / CPU ms per image at 576x320.')
 
 
 def write_report(rows: List[dict], classes, out_dir: str, total_s: float) -> str:

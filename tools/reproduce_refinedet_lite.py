@@ -14,7 +14,7 @@ params, GMACs and CPU ms per image at 288x160, training time). Finished rows are
 import os.path as osp
 from typing import List, Optional
 
-from mmdet_lite.utils.ablation import ablation_parser, run_ablation
+from mmdet_lite.benchmark.ablation import ablation_parser, run_ablation
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 ROWS = {

@@ -41,7 +41,7 @@ def test_ap50_per_class(tmp_path, gt_file):
 
 
 def test_paired_statistics_hand_case():
-    from mmdet_lite.utils.ablation import mean_std, paired_difference, verdict
+    from mmdet_lite.benchmark.ablation import mean_std, paired_difference, verdict
     assert mean_std([0.1, 0.3]) == pytest.approx((0.2, 0.1414213562))
     assert mean_std([0.25]) == (0.25, 0.0)
     # diffs 0.1, 0.2, 0.3 -> mean 0.2, sd 0.1, se 0.1 / sqrt(3)
@@ -138,7 +138,7 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
 
-    from mmdet_lite.utils.ablation import run_ablation
+    from mmdet_lite.benchmark.ablation import run_ablation
     tool = load_tool()
     init_default_scope('mmdet')
     (tmp_path / 'data' / 'annotations').mkdir(parents=True)

@@ -27,6 +27,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch
 from mmengine.config import Config
 
+from .report import markdown_table, new_figure, save_figure, write_markdown
+from .timing import median_ms
+
 
 def run_logged(cmd: List[str], log_path: str) -> float:
     """Run ``cmd``, write its output to ``log_path`` (echoing progress); return seconds taken."""
@@ -81,14 +84,8 @@ def ms_per_image(cfg_file: str, ckpt: str, shape: Sequence[int], repeats: int = 
     meta = dict(img_shape=(h, w), ori_shape=(h, w), batch_input_shape=(h, w),
                 scale_factor=(1.0, 1.0))
     samples = [DetDataSample(metainfo=meta)]
-    times = []
     with torch.no_grad():
-        for k in range(repeats + 3):
-            start = time.perf_counter()
-            model.predict(x, samples)
-            if k >= 3:
-                times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
+        return median_ms(lambda: model.predict(x, samples), repeats)
 
 
 def mean_std(values: Sequence[float]) -> Tuple[float, float]:
@@ -157,42 +154,36 @@ def write_report(rows: List[dict], classes: Sequence[str], out_dir: str, total_s
     finds this row better than its baseline, -1 worse).
     """
     compare_rows(rows)
-    lines = [
-        f'# {title}', '',
-        f'{note}{" " if note else ""}Cells are mean ± std over the seeds; "difference" is the '
-        'paired difference of mAP@0.5 to the row named in "vs" over their common seeds, ± its '
-        'standard error; verdict: reproduced / reversed when it exceeds 2 SE in / against the '
-        f"paper's direction. CPU ms per image at batch 1, {torch.get_num_threads()} threads. "
-        f'Total run time {total_s / 60:.1f} min.', '',
-        '| model | seeds | mAP@0.5 | ' + ' | '.join(f'AP50 {c}' for c in classes) +
-        ' | vs | difference ± SE | verdict | params (M) | GMACs | ms/image | train time (min) |',
-        '|---|---|---|' + '---|' * len(classes) + '---|---|---|---|---|---|---|'
-    ]
+    header = ['model', 'seeds', 'mAP@0.5', *[f'AP50 {c}' for c in classes], 'vs',
+              'difference ± SE', 'verdict', 'params (M)', 'GMACs', 'ms/image',
+              'train time (min)']
+    cells = []
     for r in rows:
         aps = list(r['seeds'].values())
         trained = [t for t in r['train_s'].values() if t is not None]
         train = f'{statistics.fmean(trained) / 60:.1f}' if trained else 'reused'
         if 'diff' in r:
             se = '' if r['se'] is None else f" ± {r['se']:.3f}"
-            compare = f"{r['baseline']} | {r['diff']:+.3f}{se} | {r['verdict']}"
+            compare = [r['baseline'], f"{r['diff']:+.3f}{se}", r['verdict']]
         else:
-            compare = ' |  | '
-        lines.append(
-            f"| {r['name']} | {len(aps)} | {_cell([a['mAP50'] for a in aps])} | " +
-            ' | '.join(_cell([a[c] for a in aps]) for c in classes) +
-            f" | {compare} | {r['params_m']:.2f} | {r['gmacs']:.2f} | {r['ms']:.0f} | {train} |")
-    text = '\n'.join(lines) + '\n'
-    with open(osp.join(out_dir, 'ablation.md'), 'w') as f:
-        f.write(text)
+            compare = ['', '', '']
+        cells.append([r['name'], len(aps), _cell([a['mAP50'] for a in aps]),
+                      *[_cell([a[c] for a in aps]) for c in classes], *compare,
+                      f"{r['params_m']:.2f}", f"{r['gmacs']:.2f}", f"{r['ms']:.0f}", train])
+    text = write_markdown([
+        f'# {title}', '',
+        f'{note}{" " if note else ""}Cells are mean ± std over the seeds; "difference" is the '
+        'paired difference of mAP@0.5 to the row named in "vs" over their common seeds, ± its '
+        'standard error; verdict: reproduced / reversed when it exceeds 2 SE in / against the '
+        f"paper's direction. CPU ms per image at batch 1, {torch.get_num_threads()} threads. "
+        f'Total run time {total_s / 60:.1f} min.', '',
+        *markdown_table(header, cells)], osp.join(out_dir, 'ablation.md'))
 
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
     import numpy as np
     groups = ['mAP50', *classes]
     x = np.arange(len(groups))
     width = 0.8 / len(rows)
-    fig, ax = plt.subplots(figsize=(9, 4))
+    fig, ax = new_figure((9, 4))
     for k, r in enumerate(rows):
         stats = [mean_std([a[g] for a in r['seeds'].values()]) for g in groups]
         ax.bar(x + (k - (len(rows) - 1) / 2) * width, [m for m, _ in stats], width,
@@ -201,9 +192,7 @@ def write_report(rows: List[dict], classes: Sequence[str], out_dir: str, total_s
     ax.set_ylabel('AP@0.5 (synthetic val), mean ± std')
     ax.set_title(title)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(osp.join(out_dir, 'ablation.png'), dpi=120)
-    plt.close(fig)
+    save_figure(fig, osp.join(out_dir, 'ablation.png'))
     return text
 
 
@@ -287,7 +276,7 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
     once (seed 0) and its checkpoint given to the distillation rows. ``report_only`` trains
     nothing and reports the row/seed results already in ``work_dir``.
     """
-    from mmdet_lite.utils.model_complexity import model_complexity
+    from .complexity import model_complexity
     if seeds < 1:
         raise ValueError(f'seeds must be >= 1, got {seeds}')
     start = time.time()

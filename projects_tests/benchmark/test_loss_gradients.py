@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from mmdet_lite.utils.loss_gradients import (
+from mmdet_lite.benchmark.loss_gradients import (
     DEFAULT_KD_PATTERN,
     format_loss_gradient_table,
     loss_gradient_stats,
