@@ -15,17 +15,21 @@ import time
 from pathlib import Path
 from types import ModuleType
 
-_SYNTHETIC = Path(__file__).resolve().parents[1] / 'mmdet_lite' / 'datasets' / 'synthetic.py'
-if not _SYNTHETIC.is_file():  # run from the installed package (mmdet_lite/.mim/tools/)
+_SYNTHETIC = Path(__file__).resolve().parents[1] / 'mmdet_lite' / 'datasets' / 'synthetic'
+if not (_SYNTHETIC / '__init__.py').is_file():  # run from the installed package (.mim/tools/)
     _SYNTHETIC = (Path(importlib.util.find_spec('mmdet_lite').submodule_search_locations[0]) /
-                  'datasets' / 'synthetic.py')
+                  'datasets' / 'synthetic')
 
 
 def _load_synthetic() -> ModuleType:
     # Loaded by path so that rendering images does not import the mmdet_lite package, which
-    # imports mmdet and torch. The name has no dots so worker processes can unpickle its functions.
+    # imports mmdet and torch. It is loaded as a package (its modules import each other
+    # relatively) under a name without dots, registered before it runs, so that worker processes
+    # can unpickle its functions.
     name = '_mmdet_lite_synthetic'
-    spec = importlib.util.spec_from_file_location(name, _SYNTHETIC)
+    spec = importlib.util.spec_from_file_location(
+        name, _SYNTHETIC / '__init__.py', submodule_search_locations=[str(_SYNTHETIC)]
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)

@@ -1,7 +1,8 @@
-"""Tests for the synthetic road-scene benchmark (mmdet_lite/datasets/synthetic.py)."""
+"""Tests for the synthetic road-scene benchmark (the mmdet_lite/datasets/synthetic/ package)."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -14,16 +15,28 @@ import pytest
 from pycocotools.coco import COCO
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULE_PATH = ROOT / 'mmdet_lite' / 'datasets' / 'synthetic.py'
+PACKAGE_DIR = ROOT / 'mmdet_lite' / 'datasets' / 'synthetic'
 CLI = ROOT / 'tools' / 'make_synthetic.py'
 SMALL = (192, 112)  # (width, height): keeps the tests fast
+
+# Loads the package by path as a top-level package named `s` (its modules import each other
+# relatively), as tools/make_synthetic.py does; for the subprocesses below.
+LOAD_BY_PATH = (
+    'import importlib.util, sys\n'
+    f'spec = importlib.util.spec_from_file_location("s", {str(PACKAGE_DIR / "__init__.py")!r},\n'
+    f'    submodule_search_locations=[{str(PACKAGE_DIR)!r}])\n'
+    'sys.modules["s"] = m = importlib.util.module_from_spec(spec)\n'
+    'spec.loader.exec_module(m)\n'
+)
 
 
 def _load_module():
     # By path, so these tests do not need mmdet (imported by the mmdet_lite package).
     name = '_mmdet_lite_synthetic'
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, MODULE_PATH)
+        spec = importlib.util.spec_from_file_location(
+            name, PACKAGE_DIR / '__init__.py', submodule_search_locations=[str(PACKAGE_DIR)]
+        )
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
@@ -93,11 +106,7 @@ def test_parallel_matches_serial(tmp_path):
     """Forked workers give the same bytes, and do not hang after the caller used OpenCV threads."""
     parallel = tmp_path / 'parallel'
     code = (
-        'import importlib.util, sys\n'
-        'import cv2, numpy as np\n'
-        f'spec = importlib.util.spec_from_file_location("s", {str(MODULE_PATH)!r})\n'
-        'sys.modules["s"] = m = importlib.util.module_from_spec(spec)\n'
-        'spec.loader.exec_module(m)\n'
+        LOAD_BY_PATH + 'import cv2, numpy as np\n'
         'cv2.setNumThreads(4)\n'
         'for _ in range(10):  # leaves live OpenCV pool threads behind\n'
         '    cv2.GaussianBlur(np.zeros((1500, 1500, 3), np.uint8), (9, 9), 2.0)\n'
@@ -218,11 +227,9 @@ def test_cli(tmp_path):
 
 
 def test_module_does_not_import_heavy_frameworks():
-    code = (
-        'import importlib.util, sys\n'
-        f'spec = importlib.util.spec_from_file_location("s", {str(MODULE_PATH)!r})\n'
-        'sys.modules["s"] = module = importlib.util.module_from_spec(spec)\n'
-        'spec.loader.exec_module(module)\n'
+    code = LOAD_BY_PATH + (
+        'assert sorted(n for n in sys.modules if n.startswith("s.")) == '
+        '["s.coco_writer", "s.scene", "s.sprites"]\n'
         'print(sorted(m for m in ("torch", "mmcv", "mmdet", "mmengine") if m in sys.modules))\n'
     )
     result = subprocess.run(
@@ -235,5 +242,41 @@ def test_module_does_not_import_heavy_frameworks():
 def test_importable_from_package():
     pytest.importorskip('mmdet')
     from mmdet_lite.datasets import synthetic as packaged
+    from mmdet_lite.datasets.synthetic import make_synthetic_dataset, render_image
 
     assert packaged.CLASSES == synthetic.CLASSES
+    assert callable(make_synthetic_dataset) and callable(render_image)
+
+
+# sha256 of every file written by make_synthetic_dataset(num_train=3, num_val=1,
+# img_size=(192, 112), seed=3, num_workers=0), computed with the generator as one module, before it
+# was split into the sprites/scene/coco_writer package (OpenCV 5.1.0, numpy 2.4.6). A deliberate
+# change of the rendering bumps GENERATOR_VERSION and these constants; the JPEG bytes also depend
+# on the libjpeg that OpenCV is built with.
+# fmt: off
+PINNED_SHA256 = {
+    'annotations/instances_train.json':
+        '140c1bebb0dbc33cd824a071c9a85c2c64b4fa9484c072df060baa2da8b0d2e6',
+    'annotations/instances_val.json':
+        'f537262b3c06fb1583d3c81313d24b3f16b894906592e0c1cb74009b08113c68',
+    'images/train/000001.jpg': '7de85d12ddfc89802e543893ee5dc56dd5db08d643f065c6b9b387ab22d42588',
+    'images/train/000002.jpg': '522982ca37b34f29403eca5bd9b1cbe59297ee7211fb2f38e7e95952cb84e35f',
+    'images/train/000003.jpg': '55594e478aa6c17dd3a301d86ef3bd019c55f8e99aa34f29a2225fad81f7b204',
+    'images/val/000001.jpg': '8b58189ca91b04f1b63a9341eede870cb8d50e8e9c2c545fb07e534d60ae4af0',
+    'meta.json': 'a85f7cef6bb0273b66f8695741942fd1fd3c6d8d46f9d2c4384202c8b1839191',
+}
+# fmt: on
+
+
+def test_output_is_byte_identical_for_a_seed(tmp_path):
+    """The generator writes exactly the pinned bytes for a seed (images, annotations, meta)."""
+    out = tmp_path / 'pinned'
+    synthetic.make_synthetic_dataset(
+        str(out), num_train=3, num_val=1, img_size=(192, 112), seed=3, num_workers=0
+    )
+    written = {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob('*'))
+        if p.is_file()
+    }
+    assert written == PINNED_SHA256
