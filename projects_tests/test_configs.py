@@ -23,6 +23,20 @@ def test_config_basenames_are_unique():
     assert not dup, f'mim cannot pick between configs named {dup}'
 
 
+def test_custom_imports_stated_once():
+    """custom_imports lives in the bases; a config restates it only where no base brings it."""
+    restated = []
+    for path in CONFIGS:
+        with open(path) as f:
+            if not any(line.startswith('custom_imports') for line in f):
+                continue
+        bases = Config._get_base_files(path)  # mmengine's own reading of _base_
+        if any('custom_imports' in Config.fromfile(Config._get_cfg_path(b, path)[0])
+               for b in bases):
+            restated.append(osp.relpath(path, REPO_ROOT))
+    assert not restated, f'inherited custom_imports restated in {restated}'
+
+
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, REPO_ROOT))
 def test_config_builds(path):
     from mmdet.registry import MODELS
@@ -95,3 +109,43 @@ def check_coco_evaluation(cfg):
                if 'LoadImage' in t.type]
     assert loaders == ['CheckedLoadImageFromFile'], loaders
     assert cfg.default_hooks.unreadable_images.type == 'UnreadableImageHook'
+
+
+def _shipped_pretrained(path):
+    """(checkpoint, prefix, backbone cfg) of a config whose backbone loads a file of this repo."""
+    cfg = Config.fromfile(path)
+    init = cfg.model.backbone.get('init_cfg') or {}
+    if init.get('type') != 'Pretrained' or '://' in init.checkpoint:
+        return None
+    return init.checkpoint, init.get('prefix', ''), cfg.model.backbone
+
+
+SHIPPED = {}
+for _path in CONFIGS:
+    _found = _shipped_pretrained(_path)
+    if _found:  # one case per distinct (file, prefix, backbone)
+        SHIPPED.setdefault(repr(_found), (_path, _found))
+
+
+@pytest.mark.parametrize('path,found', list(SHIPPED.values()),
+                         ids=lambda v: osp.relpath(v, REPO_ROOT) if isinstance(v, str) else '')
+def test_shipped_pretrained_backbone_fits(path, found):
+    """A backbone checkpoint shipped in the repository exists, loads weights-only and covers
+    every weight of the backbone with the right shape (mmengine's PretrainedInit loads
+    non-strictly and would only warn)."""
+    import copy
+
+    from mmdet.registry import MODELS
+    from mmengine.registry import init_default_scope
+
+    from mmdet_lite.utils.safe_checkpoint import safe_torch_load
+    checkpoint, prefix, backbone_cfg = found
+    file = osp.join(REPO_ROOT, checkpoint)
+    assert osp.isfile(file), f'{path} loads {checkpoint}, which is not in the repository'
+    state = safe_torch_load(file, map_location='cpu')['state_dict']
+    loaded = {k[len(prefix):]: v.shape for k, v in state.items() if k.startswith(prefix)}
+    init_default_scope('mmdet')
+    backbone_cfg = copy.deepcopy(backbone_cfg)
+    backbone_cfg.pop('init_cfg')
+    expected = {k: v.shape for k, v in MODELS.build(backbone_cfg).state_dict().items()}
+    assert loaded == expected
