@@ -1,4 +1,4 @@
-"""Build hook: ship configs/ and tools/ inside the package as ``mmdet_lite/.mim``.
+"""Build hook: ship configs/, tools/ and checkpoints/ inside the package as ``mmdet_lite/.mim``.
 
 `mim train mmdet_lite CONFIG` looks for ``<package>/.mim/tools/train.py`` and searches the installed
 package for CONFIG by basename (the MMYOLO layout). Copying at build time keeps one source of truth.
@@ -10,7 +10,7 @@ import shutil
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-MIM_DIRS = ('configs', 'tools')
+MIM_DIRS = ('configs', 'tools', 'checkpoints')  # checkpoints: the small shipped backbones
 
 
 class BuildPyWithMim(build_py):

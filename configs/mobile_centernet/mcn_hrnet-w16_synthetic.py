@@ -5,8 +5,10 @@ _base_ = [
 ]
 # The paper fine-tunes from an ImageNet-pretrained backbone; here the backbone starts from the
 # shipped synthetic pre-training (mcn_hrnet-w16_pretrain_synthetic.py, `make pretrain-mcn`), a
-# disjoint split of the same generator, and the head from scratch.
+# disjoint split of the same generator, and the head from scratch. Found next to the config
+# (repository or installed package), whatever the working directory.
+backbone_checkpoint = '{{ fileDirname }}/../../checkpoints/mcn_hrnet-w16_pretrain_synthetic.pth'
 model = dict(
     backbone=dict(init_cfg=dict(_delete_=True, type='Pretrained', prefix='backbone.',
-                                checkpoint='checkpoints/mcn_hrnet-w16_pretrain_synthetic.pth')),
+                                checkpoint=backbone_checkpoint)),
     bbox_head=dict(num_classes=4))
