@@ -46,7 +46,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                  'synthetic benchmark',
                  note='Synthetic configs (288x160, 12 epochs, same budget for every row); '
                  'params / GMACs / CPU ms per image at 288x160.', seeds=args.seeds,
-                 report_only=args.report_only)
+                 report_only=args.report_only, adopt=args.adopt)
 
 
 if __name__ == '__main__':

@@ -50,7 +50,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                  title='RefineDetLite (Table 3 rows) on the built-in synthetic benchmark',
                  note='Synthetic configs (288x160, 12 epochs, Adam, same budget for every row); '
                  'params / GMACs / CPU ms per image at 288x160.', seeds=args.seeds,
-                 report_only=args.report_only)
+                 report_only=args.report_only, adopt=args.adopt)
 
 
 if __name__ == '__main__':

@@ -13,6 +13,7 @@ with its standard error, and a verdict: reproduced (> 2 SE in the paper's direct
 """
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -25,7 +26,7 @@ import time
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from .report import markdown_table, new_figure, save_figure, write_markdown
 from .timing import median_ms
@@ -212,6 +213,9 @@ def ablation_parser(description: str, work_dir: str,
                         metavar=('H', 'W'))
     parser.add_argument('--seeds', type=int, default=1,
                         help='train every row (the teacher excepted) with seeds 0 .. N-1')
+    parser.add_argument('--adopt', action='store_true',
+                        help='accept run dirs of an older runner (no fingerprint.txt) as trained '
+                        'with the current configs, and record their fingerprint')
     parser.add_argument('--report-only', action='store_true',
                         help='train nothing: report the results already in the work dir')
     return parser
@@ -223,26 +227,94 @@ def _run_files(cfg: Config, run_dir: str) -> Tuple[str, str]:
             osp.join(run_dir, 'result.json'))
 
 
+def _run_options(cfg: Config, seed: int, cfg_options: Sequence[str],
+                 teacher_ckpt: Optional[str]) -> List[str]:
+    """The ``--cfg-options`` a row/seed run trains with."""
+    from mmdet_lite.models.distillers import is_distiller
+    opts = [*cfg_options, f'randomness.seed={seed}']
+    if is_distiller(cfg.model.type):
+        opts.append(f'model.teacher.checkpoint={teacher_ckpt}')
+    return opts
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_fingerprint(cfg_file: str, opts: Sequence[str]) -> str:
+    """sha256 of what a run trains: the merged config (``work_dir`` left out), with every local
+    file it loads weights from (a ``checkpoint`` key: a pre-trained backbone, a teacher) replaced
+    by the sha256 of its content, so the fingerprint moves when a shipped backbone or a teacher
+    is retrained and stays when only the checkout's path does."""
+    cfg = Config.fromfile(cfg_file)
+    cfg.merge_from_dict({k: DictAction._parse_iterable(v)
+                         for k, v in (o.split('=', 1) for o in opts)})
+
+    def norm(value):  # noqa: ANN001, ANN202
+        if isinstance(value, dict):
+            return {k: ('sha256:' + _sha256(v) if k == 'checkpoint' and isinstance(v, str)
+                        and osp.isfile(v) else norm(v))
+                    for k, v in value.items() if k != 'work_dir'}
+        if isinstance(value, (list, tuple)):
+            return [norm(v) for v in value]
+        return value
+
+    text = json.dumps(norm(cfg.to_dict()), sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def check_fingerprint(run_dir: str, fingerprint: str, adopt: bool = False) -> None:
+    """Refuse to reuse a run dir trained with another configuration (or by a runner that wrote
+    no fingerprint, unless ``adopt``: then the current fingerprint is recorded for it)."""
+    path = osp.join(run_dir, 'fingerprint.txt')
+    if osp.isfile(path):
+        with open(path) as f:
+            stored = f.read().strip()
+        if stored != fingerprint:
+            raise SystemExit(
+                f'{run_dir} was trained with another configuration than the current one '
+                f'(fingerprint {stored[:12]} vs {fingerprint[:12]}: the config, its options, a '
+                'pre-trained backbone or the teacher changed). Use another --work-dir, or '
+                '--force to retrain.')
+        return
+    if not any(osp.exists(osp.join(run_dir, n)) for n in ('result.json', 'last_checkpoint')):
+        return  # nothing to reuse yet: the fingerprint is written when training starts
+    if not adopt:
+        raise SystemExit(
+            f'{run_dir} holds results but no fingerprint.txt (written by an older runner), so '
+            'nothing says they were trained with the current configs and checkpoints. Use '
+            'another --work-dir or --force; or --adopt to record the current fingerprint for '
+            'them if you know they were.')
+    with open(path, 'w') as f:
+        f.write(fingerprint + '\n')
+
+
 def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
                         cfg_options: Sequence[str], teacher_ckpt: Optional[str],
-                        force: bool) -> Tuple[dict, Optional[float], str]:
+                        force: bool, adopt: bool = False) -> Tuple[dict, Optional[float], str]:
     """One row at one seed: train (unless its checkpoint exists), evaluate (unless its
     ``result.json`` exists); returns the AP dict, the training seconds (None if reused) and the
-    checkpoint path."""
-    from mmdet_lite.models.distillers import is_distiller
+    checkpoint path. A run dir trained with another configuration is refused
+    (:func:`check_fingerprint`)."""
     tools = osp.join(root, 'tools')
     cfg_file = osp.join(root, spec['config'])
     cfg = Config.fromfile(cfg_file)
     ckpt, result_file = _run_files(cfg, run_dir)
     if force and osp.isdir(run_dir):
         shutil.rmtree(run_dir)  # a retrain must not resume from the old epochs
+    opts = _run_options(cfg, seed, cfg_options, teacher_ckpt)
+    fingerprint = run_fingerprint(cfg_file, opts)
+    check_fingerprint(run_dir, fingerprint, adopt)
     train_s = None
     if not osp.isfile(ckpt):
-        opts = [*cfg_options, f'randomness.seed={seed}']
-        if is_distiller(cfg.model.type):
-            opts.append(f'model.teacher.checkpoint={teacher_ckpt}')
         print(f"\n== {spec['name']}, seed {seed}: training {spec['config']}", flush=True)
         os.makedirs(run_dir, exist_ok=True)
+        with open(osp.join(run_dir, 'fingerprint.txt'), 'w') as f:
+            f.write(fingerprint + '\n')
         train_s = run_logged([sys.executable, osp.join(tools, 'train.py'), cfg_file,
                               '--work-dir', run_dir, '--resume', '--cfg-options', *opts],
                              osp.join(run_dir, 'train.log'))
@@ -266,7 +338,8 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
                  force: bool = False, force_teacher: bool = False,
                  cfg_options: Sequence[str] = (), latency_shape: Sequence[int] = (320, 576),
                  title: str = 'Ablation on the built-in synthetic benchmark',
-                 note: str = '', seeds: int = 1, report_only: bool = False) -> str:
+                 note: str = '', seeds: int = 1, report_only: bool = False,
+                 adopt: bool = False) -> str:
     """Train (or reuse) and evaluate each row of ``runs`` at seeds ``0 .. seeds-1``, seed by seed
     (all rows at seed 0, then at seed 1 ...); write the report; return its text.
 
@@ -274,7 +347,10 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
     teacher=False)`` with paths relative to ``root`` (the repository, whose ``tools/train.py``
     and ``tools/test.py`` run each row). A ``teacher=True`` row (at most one, first) is trained
     once (seed 0) and its checkpoint given to the distillation rows. ``report_only`` trains
-    nothing and reports the row/seed results already in ``work_dir``.
+    nothing and reports the row/seed results already in ``work_dir``. Every run dir records the
+    fingerprint of what it trained (:func:`run_fingerprint`); a run dir whose fingerprint differs
+    from the current configuration's is refused, and one without a fingerprint (an older runner)
+    is refused unless ``adopt``.
     """
     from .complexity import model_complexity
     if seeds < 1:
@@ -294,9 +370,13 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
         row_dir = osp.join(work_dir, osp.splitext(osp.basename(spec['config']))[0])
         is_teacher = spec.get('teacher', False)
         if report_only:
-            ckpt, result = _run_files(Config.fromfile(osp.join(root, spec['config'])),
-                                      osp.join(row_dir, f'seed_{seed}'))
+            cfg_file = osp.join(root, spec['config'])
+            cfg = Config.fromfile(cfg_file)
+            run_dir = osp.join(row_dir, f'seed_{seed}')
+            ckpt, result = _run_files(cfg, run_dir)
             if osp.isfile(result):
+                check_fingerprint(run_dir, run_fingerprint(
+                    cfg_file, _run_options(cfg, seed, cfg_options, teacher_ckpt)), adopt)
                 with open(result) as f:
                     rows[spec['name']]['seeds'][seed] = json.load(f)['ap']
                 rows[spec['name']]['train_s'][seed] = None
@@ -304,7 +384,7 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
             return
         ap, train_s, ckpts[spec['name']] = _train_and_evaluate(
             spec, seed, osp.join(row_dir, f'seed_{seed}'), root, cfg_options, teacher_ckpt,
-            force_teacher if is_teacher else force)
+            force_teacher if is_teacher else force, adopt)
         rows[spec['name']]['seeds'][seed] = ap
         rows[spec['name']]['train_s'][seed] = train_s
         with open(osp.join(work_dir, 'ablation.json'), 'w') as f:

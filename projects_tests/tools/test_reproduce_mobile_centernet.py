@@ -138,7 +138,7 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
 
-    from mmdet_lite.benchmark.ablation import run_ablation
+    from mmdet_lite.benchmark.ablation import run_ablation, run_fingerprint
     tool = load_tool()
     init_default_scope('mmdet')
     (tmp_path / 'data' / 'annotations').mkdir(parents=True)
@@ -152,6 +152,8 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
             ap = dict(mAP50=m, vehicle=m, pedestrian=m, scooter=m, bicycle=m)
             (d / 'result.json').write_text(json.dumps(dict(ap=ap)))
             torch.save(dict(state_dict=model.state_dict()), d / 'epoch_3.pth')
+            (d / 'fingerprint.txt').write_text(run_fingerprint(
+                osp.join(REPO_ROOT, spec['config']), [f'randomness.seed={seed}']))
     text = run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'),
                         latency_shape=(64, 96), seeds=3, report_only=True)
     # differences 0.05, 0.10, 0.05 -> +0.067 ± 0.017: reproduced (> 2 SE)
