@@ -24,6 +24,10 @@ class BuildPyWithMim(build_py):
             dst = os.path.join(mim_root, name)
             if os.path.isdir(dst):
                 shutil.rmtree(dst)
+            if name == 'checkpoints':  # only the weights, whatever else lies there
+                shutil.copytree(src, dst, ignore=lambda d, names: [
+                    n for n in names if not n.endswith('.pth')])
+                continue
             shutil.copytree(src, dst, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
 
 

@@ -85,11 +85,11 @@ def _torchscript_onnx_exporter() -> None:
 PATCHES: list[Patch] = [
     Patch(
         name='weights-only checkpoint loading',
-        targets={'mmengine': '>=0.10,<0.11', 'torch': '>=2.6'},
+        targets={'mmengine': '>=0.10,<0.11', 'torch': '>=2.6', 'numpy': '>=2'},
         why="mmengine 0.10.x calls torch.load without weights_only; torch >= 2.6 then refuses the "
             "HistoryBuffer/numpy objects its Runner writes. mmengine's local/http loaders are "
             'replaced by weights-only ones with exactly those classes allow-listed '
-            '(mmdet_lite.utils.safe_checkpoint).',
+            '(mmdet_lite.utils.safe_checkpoint; numpy >= 2 names them under numpy._core).',
         apply=_weights_only_checkpoints),
     Patch(
         name='SSDHead.loss_cls',
@@ -128,7 +128,8 @@ def apply_patches(group: str = 'core', patches: list[Patch] | None = None) -> di
         else:
             patch.apply()
             result[patch.name] = True
-    _STATUS.update(result)
+    if patches is None:  # the package's own list, not a caller's
+        _STATUS.update(result)
     return result
 
 

@@ -2,6 +2,7 @@
 
 import ast
 import glob
+import os
 import os.path as osp
 
 from projects_tests.conftest import REPO_ROOT
@@ -36,6 +37,14 @@ def _imported_packages(path: str, package: str) -> set:
                 found.add(parts[1])
     found.discard(package)
     return found
+
+
+def test_every_subpackage_has_a_layer():
+    root = osp.join(REPO_ROOT, 'mmdet_lite')
+    packages = {osp.splitext(n)[0] for n in os.listdir(root)
+                if not n.startswith(('_', '.')) and n != 'version.py'
+                and (n.endswith('.py') or osp.isdir(osp.join(root, n)))}
+    assert packages == set(LAYERS), 'add the new package to LAYERS (and the README table)'
 
 
 def test_imports_point_down():

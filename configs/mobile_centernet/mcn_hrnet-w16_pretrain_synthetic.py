@@ -21,3 +21,6 @@ param_scheduler = [
     dict(type='MultiStepLR', by_epoch=False, begin=0, end=1500, milestones=[1125, 1380],
          gamma=0.1)
 ]
+# the seed the shipped checkpoint was trained with (its meta records it); CPU kernels may still
+# differ in the last bits from run to run
+randomness = dict(seed=163059310)
