@@ -1,7 +1,7 @@
 """Reproduce Mobile CenterNet's Table 2 ablation on the built-in synthetic benchmark.
 
     python tools/reproduce_mobile_centernet.py [--work-dir work_dirs/ablation_mcn] [--force]
-        [--rows teacher w16 cbfl cbfl-pos kd ...] [--seeds 3]
+        [--rows teacher w16 cbfl cbfl-neg kd ...] [--seeds 3]
     make ablation-mcn
 
 Trains, with the quick (CPU-sized) configs, one after the other: the W32 teacher, W16, W16+CBFL
@@ -34,9 +34,10 @@ ROWS = {
     'teacher': dict(name='HRNet-W32 (teacher)', config=MCN + 'mcn_hrnet-w32_teacher_synthetic.py',
                     teacher=True, baseline='HRNet-W16 + CBFL + KD'),
     'w16': dict(name='HRNet-W16', config=MCN + 'mcn_hrnet-w16_synthetic.py'),
+    # CBFL with w_c on the positive term (the default reading), and Eq. (3) as printed
     'cbfl': dict(name='HRNet-W16 + CBFL', config=CBFL, baseline='HRNet-W16'),
-    'cbfl-pos': dict(name='HRNet-W16 + CBFL, w_c on positives only',
-                     config=MCN + 'mcn_hrnet-w16_cbfl-pos_synthetic.py', baseline='HRNet-W16'),
+    'cbfl-neg': dict(name='HRNet-W16 + CBFL, w_c on the whole channel (Eq. 3 as printed)',
+                     config=MCN + 'mcn_hrnet-w16_cbfl-neg_synthetic.py', baseline='HRNet-W16'),
     'kd': dict(name='HRNet-W16 + CBFL + KD', config=MCN + 'mcn_hrnet-w16_cbfl_kd_synthetic.py',
                eval_config=CBFL, baseline='HRNet-W16 + CBFL'),
 }

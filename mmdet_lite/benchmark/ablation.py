@@ -378,8 +378,9 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
                 check_fingerprint(run_dir, run_fingerprint(
                     cfg_file, _run_options(cfg, seed, cfg_options, teacher_ckpt)), adopt)
                 with open(result) as f:
-                    rows[spec['name']]['seeds'][seed] = json.load(f)['ap']
-                rows[spec['name']]['train_s'][seed] = None
+                    stored = json.load(f)
+                rows[spec['name']]['seeds'][seed] = stored['ap']
+                rows[spec['name']]['train_s'][seed] = stored.get('train_s')
                 ckpts[spec['name']] = ckpt
             return
         ap, train_s, ckpts[spec['name']] = _train_and_evaluate(

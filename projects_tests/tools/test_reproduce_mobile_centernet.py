@@ -122,7 +122,7 @@ def test_rows():
     assert names[0] == 'HRNet-W32 (teacher)' and len(names) == 3
     assert [r['name'] for r in tool.runs(['kd'])][0] == 'HRNet-W32 (teacher)'
     # rows that do not distil do not train a teacher
-    assert not any(r.get('teacher') for r in tool.runs(['w16', 'cbfl', 'cbfl-pos']))
+    assert not any(r.get('teacher') for r in tool.runs(['w16', 'cbfl', 'cbfl-neg']))
     for row in tool.ROWS.values():
         assert osp.isfile(osp.join(REPO_ROOT, row['config'])), row['config']
         # distilled rows are evaluated as plain students
@@ -143,7 +143,7 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
     init_default_scope('mmdet')
     (tmp_path / 'data' / 'annotations').mkdir(parents=True)
     (tmp_path / 'data' / 'annotations' / 'instances_val.json').write_text('{}')
-    specs = tool.runs(['w16', 'cbfl-pos', 'cbfl'])
+    specs = tool.runs(['w16', 'cbfl-neg', 'cbfl'])
     for spec, maps in zip(specs[:2], ([0.10, 0.20, 0.30], [0.15, 0.30, 0.35]), strict=True):
         model = MODELS.build(Config.fromfile(osp.join(REPO_ROOT, spec['config'])).model)
         for seed, m in enumerate(maps):
@@ -157,6 +157,7 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
     text = run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'),
                         latency_shape=(64, 96), seeds=3, report_only=True)
     # differences 0.05, 0.10, 0.05 -> +0.067 ± 0.017: reproduced (> 2 SE)
-    assert '| HRNet-W16 + CBFL, w_c on positives only | 3 | 0.267 ± 0.104 |' in text
+    assert ('| HRNet-W16 + CBFL, w_c on the whole channel (Eq. 3 as printed) | 3 | 0.267 ± 0.104 |'
+            in text)
     assert '| HRNet-W16 | +0.067 ± 0.017 | reproduced |' in text
     assert 'HRNet-W16 + CBFL |' not in text  # no result yet: not in the table

@@ -70,17 +70,21 @@ class ClassBalancedFocalLoss(ClassWeightsMixin, nn.Module):
 
     - ``True``, Eq. (3) as printed: ``w_c`` multiplies both cases, so every pixel of class c's
       channel, the (nearly all) negative ones included, is scaled by ``w_c``;
-    - ``False``: ``w_c`` scales the positive term only and negatives keep weight 1. The paper takes
-      its weights "the same as [24]" (Sec. 3.1), and [24] (RefineDetLite Eq. 5) gives the
-      background weight 1. Weighting the whole channel makes the heatmap loss of a 1 / 1.96 /
+    - ``False`` (default): ``w_c`` scales the positive term only and negatives keep weight 1. The
+      paper takes its weights "the same as [24]" (Sec. 3.1), and [24] (RefineDetLite Eq. 5) gives
+      the background weight 1. Weighting the whole channel makes the heatmap loss of a 1 / 1.96 /
       3.64 / 10-weighted 4-class set about 4x larger against the size and offset losses, and the
       most frequent class's share of the shared head's gradient falls accordingly.
+
+    Measured on the synthetic benchmark (3 paired seeds, README): the positives-only reading is
+    0.013 ± 0.005 mAP@0.5 above the printed one; neither beats the unweighted focal loss there.
 
     Args:
         alpha: focusing exponent on the prediction.
         beta: exponent of the Gaussian penalty reduction on negatives.
         class_weights: ``None`` (ones), a sequence of C floats, or ``'auto'``.
-        weight_negatives: apply ``w_c`` to the negative term too (Eq. 3 as printed).
+        weight_negatives: apply ``w_c`` to the negative term too (Eq. 3 as printed;
+            default False, the background-weight-1 reading).
         loss_weight: multiplier of the loss.
         reduction: ``'none'``, ``'mean'`` or ``'sum'``; with ``avg_factor`` (the number of keypoints
             N) ``'mean'`` divides the sum by it.
@@ -90,7 +94,7 @@ class ClassBalancedFocalLoss(ClassWeightsMixin, nn.Module):
                  alpha: float = 2.0,
                  beta: float = 4.0,
                  class_weights: Union[None, str, Sequence[float]] = None,
-                 weight_negatives: bool = True,
+                 weight_negatives: bool = False,
                  loss_weight: float = 1.0,
                  reduction: str = 'mean') -> None:
         super().__init__()

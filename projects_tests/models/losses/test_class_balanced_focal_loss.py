@@ -48,7 +48,8 @@ def test_weights_reject_bad_counts():
 def test_loss_hand_case():
     pred = torch.tensor([0.5, 0.2]).view(1, 2, 1, 1)
     target = torch.tensor([1.0, 0.5]).view(1, 2, 1, 1)
-    loss = ClassBalancedFocalLoss(alpha=2.0, beta=4.0, class_weights=[1.0, 3.0])
+    loss = ClassBalancedFocalLoss(alpha=2.0, beta=4.0, class_weights=[1.0, 3.0],
+                                  weight_negatives=True)
     # positive: (1 - .5)^2 * -log(.5); negative: w=3 * (1 - .5)^4 * .2^2 * -log(.8); N = 1
     expect = 0.25 * math.log(2) + 3 * 0.0625 * 0.04 * -math.log(0.8)
     assert loss(pred, target, avg_factor=1).item() == pytest.approx(expect, rel=1e-5)
@@ -78,7 +79,8 @@ def test_loss_against_naive_loop():
     target[target > 0.9] = 1.0
     n = int(target.eq(1).sum())
     weights = [1.0, 2.5, 7.0]
-    loss = ClassBalancedFocalLoss(alpha=2.0, beta=4.0, class_weights=weights)
+    loss = ClassBalancedFocalLoss(alpha=2.0, beta=4.0, class_weights=weights,
+                                  weight_negatives=True)
     ours = loss(pred, target, avg_factor=n).item()
     # rel 1e-7: the loss guards log() with eps = 1e-12, as mmdet does
     assert ours == pytest.approx(naive_cbfl(pred, target, weights, 2.0, 4.0, n), rel=1e-7)
@@ -123,11 +125,13 @@ def test_weight_negatives_switch_hand_case():
     target = torch.tensor([1.0, 0.5]).view(1, 1, 1, 2)
     pos = -math.log(0.5) * 0.5 ** 2
     neg = -math.log(0.8) * 0.2 ** 2 * 0.5 ** 4
-    both = ClassBalancedFocalLoss(class_weights=[4.0], reduction='sum')
+    both = ClassBalancedFocalLoss(class_weights=[4.0], weight_negatives=True, reduction='sum')
     only_pos = ClassBalancedFocalLoss(class_weights=[4.0], weight_negatives=False,
                                       reduction='sum')
     assert both(pred, target).item() == pytest.approx(4 * pos + 4 * neg, rel=1e-6)
     assert only_pos(pred, target).item() == pytest.approx(4 * pos + neg, rel=1e-6)
+    default = ClassBalancedFocalLoss(class_weights=[4.0], reduction='sum')
+    assert default(pred, target).item() == pytest.approx(4 * pos + neg, rel=1e-6)
 
 
 def test_weight_negatives_false_against_naive_loop():
