@@ -42,8 +42,8 @@ install-deploy: install
 demo: install
 	$(PY) tools/make_synthetic.py --out data/synthetic
 	mim train mmdet_lite $(DEMO_CONFIG) --work-dir $(DEMO_DIR)
-	mim test mmdet_lite $(DEMO_CONFIG) --checkpoint $(DEMO_DIR)/epoch_3.pth --work-dir $(DEMO_DIR)
-	$(PY) tools/draw_predictions.py $(DEMO_CONFIG) $(DEMO_DIR)/epoch_3.pth \
+	mim test mmdet_lite $(DEMO_CONFIG) --checkpoint $$(cat $(DEMO_DIR)/last_checkpoint) --work-dir $(DEMO_DIR)
+	$(PY) tools/draw_predictions.py $(DEMO_CONFIG) $$(cat $(DEMO_DIR)/last_checkpoint) \
 	  data/synthetic/images/val/000001.jpg --out $(DEMO_DIR)/demo_prediction.jpg
 
 # One-off: pre-train the W16 backbone on a differently seeded split and publish it to
