@@ -1,9 +1,11 @@
 """Shared fixtures: a tiny COCO dataset on disk, the repo root, the configs worth training."""
 
 import ast
+import importlib.util
 import json
 import os
 import os.path as osp
+from types import ModuleType
 
 import cv2
 import numpy as np
@@ -73,6 +75,14 @@ def configs_to_train(paths: list) -> list:
             kept.append(path)
             seen.add(chain)
     return sorted(kept)
+
+
+def load_tool(name: str) -> ModuleType:
+    """``tools/NAME.py`` imported as a module (the tools are scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, osp.join(REPO_ROOT, 'tools', f'{name}.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

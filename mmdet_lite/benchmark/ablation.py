@@ -13,6 +13,7 @@ with its standard error, and a verdict: reproduced (> 2 SE in the paper's direct
 """
 
 import argparse
+import copy
 import hashlib
 import json
 import math
@@ -245,12 +246,12 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def run_fingerprint(cfg_file: str, opts: Sequence[str]) -> str:
+def run_fingerprint(cfg: Config, opts: Sequence[str]) -> str:
     """sha256 of what a run trains: the merged config (``work_dir`` left out), with every local
     file it loads weights from (a ``checkpoint`` key: a pre-trained backbone, a teacher) replaced
     by the sha256 of its content, so the fingerprint moves when a shipped backbone or a teacher
     is retrained and stays when only the checkout's path does."""
-    cfg = Config.fromfile(cfg_file)
+    cfg = copy.deepcopy(cfg)  # the caller's config stays as parsed
     cfg.merge_from_dict({k: DictAction._parse_iterable(v)
                          for k, v in (o.split('=', 1) for o in opts)})
 
@@ -307,7 +308,7 @@ def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
     if force and osp.isdir(run_dir):
         shutil.rmtree(run_dir)  # a retrain must not resume from the old epochs
     opts = _run_options(cfg, seed, cfg_options, teacher_ckpt)
-    fingerprint = run_fingerprint(cfg_file, opts)
+    fingerprint = run_fingerprint(cfg, opts)
     check_fingerprint(run_dir, fingerprint, adopt)
     train_s = None
     if not osp.isfile(ckpt):
@@ -370,13 +371,12 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
         row_dir = osp.join(work_dir, osp.splitext(osp.basename(spec['config']))[0])
         is_teacher = spec.get('teacher', False)
         if report_only:
-            cfg_file = osp.join(root, spec['config'])
-            cfg = Config.fromfile(cfg_file)
+            cfg = Config.fromfile(osp.join(root, spec['config']))
             run_dir = osp.join(row_dir, f'seed_{seed}')
             ckpt, result = _run_files(cfg, run_dir)
             if osp.isfile(result):
                 check_fingerprint(run_dir, run_fingerprint(
-                    cfg_file, _run_options(cfg, seed, cfg_options, teacher_ckpt)), adopt)
+                    cfg, _run_options(cfg, seed, cfg_options, teacher_ckpt)), adopt)
                 with open(result) as f:
                     stored = json.load(f)
                 rows[spec['name']]['seeds'][seed] = stored['ap']

@@ -3,6 +3,7 @@
 import shutil
 
 import pytest
+from mmengine.config import Config
 
 from mmdet_lite.benchmark.ablation import check_fingerprint, run_fingerprint
 
@@ -19,15 +20,15 @@ def config(tmp_path):
 
 
 def test_fingerprint_follows_content_not_paths(config, tmp_path):
-    fp = run_fingerprint(str(config), ['randomness.seed=0'])
-    assert fp == run_fingerprint(str(config), ['randomness.seed=0', 'work_dir=b'])
-    assert fp != run_fingerprint(str(config), ['randomness.seed=1'])
+    fp = run_fingerprint(Config.fromfile(config), ['randomness.seed=0'])
+    assert fp == run_fingerprint(Config.fromfile(config), ['randomness.seed=0', 'work_dir=b'])
+    assert fp != run_fingerprint(Config.fromfile(config), ['randomness.seed=1'])
     moved = tmp_path / 'moved.pth'  # the same weights elsewhere (another checkout)
     shutil.copy(tmp_path / 'weights.pth', moved)
-    assert fp == run_fingerprint(
-        str(config), ['randomness.seed=0', f'model.backbone.init_cfg.checkpoint={moved}'])
+    assert fp == run_fingerprint(Config.fromfile(config), [
+        'randomness.seed=0', f'model.backbone.init_cfg.checkpoint={moved}'])
     (tmp_path / 'weights.pth').write_bytes(b'retrained')
-    assert fp != run_fingerprint(str(config), ['randomness.seed=0'])
+    assert fp != run_fingerprint(Config.fromfile(config), ['randomness.seed=0'])
 
 
 def test_check_fingerprint(tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import subprocess
 import sys
@@ -12,19 +11,14 @@ from pathlib import Path
 import pytest
 from pycocotools.coco import COCO
 
+from projects_tests.conftest import load_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / 'tools' / 'bdd100k_to_coco.py'
 FIXTURE = ROOT / 'projects_tests' / 'data' / 'bdd100k_labels_fixture.json'
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location('bdd100k_to_coco', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = _load_tool()
+tool = load_tool('bdd100k_to_coco')
 
 
 @pytest.fixture()

@@ -1,6 +1,5 @@
 """tools/export_onnx.py end to end from the command line, and the latency report."""
 
-import importlib.util
 import os.path as osp
 import subprocess
 import sys
@@ -8,7 +7,7 @@ import sys
 import torch
 
 from mmdet_lite.export import load_detector
-from projects_tests.conftest import REPO_ROOT
+from projects_tests.conftest import REPO_ROOT, load_tool
 
 STUDENT = 'configs/mobile_centernet/mcn_hrnet-w16_synthetic.py'
 
@@ -30,10 +29,7 @@ def test_export_cli_writes_a_trt_clean_file_and_refuses_bad_shapes(tmp_path):
 
 
 def test_latency_report(tmp_path):
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_latency', osp.join(REPO_ROOT, 'tools', 'benchmark_latency.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool('benchmark_latency')
     rows = [dict(key='mcn_w16', label='W16', shape=[320, 576], params_m=1.6, gmacs=5.7,
                  onnx_mb=6.2, onnx_fp16_mb=3.1, ort_1t_ms=100.0, ort_all_ms=60.0,
                  torch_ms=150.0),
@@ -52,10 +48,7 @@ def test_network_only_export_matches_pytorch(tmp_path):
     import numpy as np
     import onnxruntime as ort
     import torch
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_latency', osp.join(REPO_ROOT, 'tools', 'benchmark_latency.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool('benchmark_latency')
     cfg = osp.join(REPO_ROOT, 'configs/refinedet_lite/refinedet-lite_res2netlite72_synthetic.py')
     shape = (160, 288)
     # the module and export_network_only each build the model: the same weights by seed

@@ -1,23 +1,13 @@
 """Tests for tools/publish_checkpoint.py: what it keeps, what it drops, what it refuses."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 import torch
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / 'tools' / 'publish_checkpoint.py'
+from projects_tests.conftest import load_tool
 
-
-def _load_tool():
-    spec = importlib.util.spec_from_file_location('publish_checkpoint', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = _load_tool()
+tool = load_tool('publish_checkpoint')
 
 
 @pytest.fixture()

@@ -1,20 +1,11 @@
 """The ablation tool's per-class AP@0.5 (pycocotools) and its report."""
 
-import importlib.util
 import json
 import os.path as osp
 
 import pytest
 
-from projects_tests.conftest import REPO_ROOT, write_coco
-
-
-def load_tool():
-    path = osp.join(REPO_ROOT, 'tools', 'reproduce_mobile_centernet.py')
-    spec = importlib.util.spec_from_file_location('reproduce_mobile_centernet', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from projects_tests.conftest import REPO_ROOT, load_tool, write_coco
 
 
 @pytest.fixture
@@ -26,7 +17,7 @@ def gt_file(tmp_path):
 
 
 def test_ap50_per_class(tmp_path, gt_file):
-    tool = load_tool()
+    tool = load_tool('reproduce_mobile_centernet')
     dets = [dict(image_id=1, category_id=1, bbox=[11, 10, 30, 20], score=0.9),  # IoU > 0.5
             dict(image_id=1, category_id=2, bbox=[0, 0, 10, 10], score=0.8)]  # a miss
     det_file = tmp_path / 'dets.json'
@@ -55,7 +46,7 @@ def test_paired_statistics_hand_case():
 
 
 def test_report(tmp_path):
-    tool = load_tool()
+    tool = load_tool('reproduce_mobile_centernet')
     classes = ('a', 'b')
     seeds = {0: dict(mAP50=0.5, a=0.75, b=0.25), 1: dict(mAP50=0.6, a=0.85, b=0.35),
              2: dict(mAP50=0.7, a=0.95, b=0.45)}
@@ -72,10 +63,7 @@ def test_report(tmp_path):
 
 
 def test_attention_kd_rows_share_one_student_config():
-    path = osp.join(REPO_ROOT, 'tools', 'reproduce_attention_kd.py')
-    spec = importlib.util.spec_from_file_location('reproduce_attention_kd', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_tool('reproduce_attention_kd')
     for student in mod.STUDENTS:
         rows = mod.runs(student)
         assert [r['name'].split(' ')[-1] for r in rows[1:]] == ['scratch', 'SimpleDis',
@@ -87,10 +75,7 @@ def test_attention_kd_rows_share_one_student_config():
 
 
 def test_refinedet_lite_rows_exist():
-    path = osp.join(REPO_ROOT, 'tools', 'reproduce_refinedet_lite.py')
-    spec = importlib.util.spec_from_file_location('reproduce_refinedet_lite', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_tool('reproduce_refinedet_lite')
     rows = mod.runs(sorted(mod.ROWS))
     assert len(rows) == 16
     by_name = {r['name']: r for r in rows}
@@ -101,10 +86,7 @@ def test_refinedet_lite_rows_exist():
 
 
 def test_effnet_gfl_rows_teacher_first_and_ld_row_evaluated_as_student():
-    path = osp.join(REPO_ROOT, 'tools', 'reproduce_effnet_gfl.py')
-    spec = importlib.util.spec_from_file_location('reproduce_effnet_gfl', path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_tool('reproduce_effnet_gfl')
     for r in mod.runs(list(mod.ROWS)):
         assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']
     rows = mod.runs(['3', '5'])  # the LD row brings its teacher, trained first
@@ -114,7 +96,7 @@ def test_effnet_gfl_rows_teacher_first_and_ld_row_evaluated_as_student():
 
 
 def test_rows():
-    tool = load_tool()
+    tool = load_tool('reproduce_mobile_centernet')
     assert [r['name'] for r in tool.runs(tool.TABLE2)] == [
         'HRNet-W32 (teacher)', 'HRNet-W16', 'HRNet-W16 + CBFL', 'HRNet-W16 + CBFL + KD']
     # the teacher is trained first whatever the order asked, and only once
@@ -139,7 +121,7 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
     from mmengine.registry import init_default_scope
 
     from mmdet_lite.benchmark.ablation import run_ablation, run_fingerprint
-    tool = load_tool()
+    tool = load_tool('reproduce_mobile_centernet')
     init_default_scope('mmdet')
     (tmp_path / 'data' / 'annotations').mkdir(parents=True)
     (tmp_path / 'data' / 'annotations' / 'instances_val.json').write_text('{}')
@@ -153,7 +135,7 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
             (d / 'result.json').write_text(json.dumps(dict(ap=ap)))
             torch.save(dict(state_dict=model.state_dict()), d / 'epoch_3.pth')
             (d / 'fingerprint.txt').write_text(run_fingerprint(
-                osp.join(REPO_ROOT, spec['config']), [f'randomness.seed={seed}']))
+                Config.fromfile(osp.join(REPO_ROOT, spec['config'])), [f'randomness.seed={seed}']))
     text = run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'),
                         latency_shape=(64, 96), seeds=3, report_only=True)
     # differences 0.05, 0.10, 0.05 -> +0.067 ± 0.017: reproduced (> 2 SE)

@@ -1,7 +1,6 @@
 """tools/test.py and tools/draw_predictions.py refuse checkpoints that do not fit the config and
 never write over their inputs."""
 
-import importlib.util
 import os.path as osp
 import sys
 
@@ -15,7 +14,7 @@ from mmengine.registry import init_default_scope
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.datasets import DatasetError
-from projects_tests.conftest import REPO_ROOT
+from projects_tests.conftest import REPO_ROOT, load_tool
 
 CONFIG = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_synthetic.py')
 OTHER = osp.join(REPO_ROOT, 'configs/effnet_gfl/effnet-gfl_row1_lite0-320-relu6-gflv1_synthetic.py')
@@ -23,9 +22,7 @@ OTHER = osp.join(REPO_ROOT, 'configs/effnet_gfl/effnet-gfl_row1_lite0-320-relu6-
 
 def tool_main(name, argv, monkeypatch):
     """Run ``tools/NAME``'s ``main`` in-process with ``argv``."""
-    spec = importlib.util.spec_from_file_location(name[:-3], osp.join(REPO_ROOT, 'tools', name))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_tool(name[:-3])
     monkeypatch.setattr(sys, 'argv', [name, *argv])
     return module.main()
 
