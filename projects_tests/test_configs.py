@@ -8,6 +8,7 @@ import pytest
 from mmengine.config import Config
 
 import mmdet_lite  # noqa: F401
+from mmdet_lite.models.distillers import is_distiller
 from mmdet_lite.utils import resolve_config_path
 from projects_tests.conftest import REPO_ROOT
 
@@ -37,6 +38,11 @@ def test_custom_imports_stated_once():
     assert not restated, f'inherited custom_imports restated in {restated}'
 
 
+# the plain detector each distiller's student is
+STUDENT_TYPES = dict(StructuredKDDistiller='CenterNet', AttentionDistiller='SingleStageDetector',
+                     LocalizationDistiller='GFL')
+
+
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, REPO_ROOT))
 def test_config_builds(path):
     from mmdet.registry import MODELS
@@ -46,29 +52,17 @@ def test_config_builds(path):
     init_default_scope('mmdet')
     model_cfg = cfg.model.copy()
     model_cfg.backbone.pop('init_cfg', None)
-    if model_cfg.type == 'StructuredKDDistiller':
-        # the student part builds as the plain detector; the teacher config exists, same classes
-        teacher = Config.fromfile(resolve_config_path(model_cfg.teacher.config))
-        assert teacher.train_dataloader.dataset.metainfo['classes'] == model_cfg.student_classes
-        assert teacher.model.bbox_head.num_classes == model_cfg.bbox_head.num_classes
-        for key in ('teacher', 'student_classes', 'loss_pixel', 'loss_pair'):
-            model_cfg.pop(key)
-        model_cfg.type = 'CenterNet'
-    if model_cfg.type == 'AttentionDistiller':
+    if is_distiller(model_cfg.type):
+        # the student part builds as the plain detector; the teacher config exists, same
+        # classes; DistillerHook checks them against the training set at run time
         teacher = Config.fromfile(resolve_config_path(model_cfg.teacher.config))
         assert teacher.model.bbox_head.num_classes == model_cfg.bbox_head.num_classes
         assert dataset_classes(teacher) == dataset_classes(cfg)
-        for key in ('teacher', 'student_classes', 'loss_distill', 'attention', 'w_max', 'alpha',
-                    'beta', 'guided_levels', 'check_shape'):
+        assert 'DistillerHook' in [h['type'] for h in cfg.get('custom_hooks', [])]
+        for key in ('teacher', 'loss_pixel', 'loss_pair', 'teacher_feature_index',
+                    'loss_distill', 'attention', 'w_max', 'alpha', 'beta', 'guided_levels'):
             model_cfg.pop(key, None)
-        model_cfg.type = 'SingleStageDetector'
-    if model_cfg.type == 'LocalizationDistiller':  # built with a teacher in test_effnet_gfl_configs
-        teacher = Config.fromfile(resolve_config_path(model_cfg.teacher.config))
-        assert teacher.model.bbox_head.num_classes == model_cfg.bbox_head.num_classes
-        assert dataset_classes(teacher) == dataset_classes(cfg)
-        for key in ('teacher', 'student_classes', 'check_shape'):
-            model_cfg.pop(key, None)
-        model_cfg.type = 'GFL'
+        model_cfg.type = STUDENT_TYPES[cfg.model.type]
     MODELS.build(model_cfg)
     assert cfg.model.bbox_head.num_classes == len(dataset_classes(cfg))
     check_coco_evaluation(cfg)

@@ -137,16 +137,18 @@ def bench_step(device: str, repeats: int, shape, batch: int) -> dict:
     teacher_cfg = Config.fromfile(osp.join(
         REPO, 'configs/mobile_centernet/mcn_hrnet-w32_teacher_synthetic.py'))
     weights = [1.0, 2.0, 4.0, 10.0]  # what ClassBalancedWeightsHook would set
+    classes = tuple(kd_cfg.train_dataloader.dataset.metainfo.classes)
     with tempfile.TemporaryDirectory() as tmp:
         teacher = MODELS.build(teacher_cfg.model)
         teacher.init_weights()
         ckpt = osp.join(tmp, 'teacher.pth')
         torch.save(dict(state_dict=teacher.state_dict(),
-                        meta=dict(dataset_meta=dict(classes=kd_cfg.model.student_classes))), ckpt)
+                        meta=dict(dataset_meta=dict(classes=classes))), ckpt)
         kd_model_cfg = kd_cfg.model.copy()
         kd_model_cfg.teacher = dict(config=teacher_cfg.filename, checkpoint=ckpt)
         kd_model_cfg.bbox_head.loss_center_heatmap.class_weights = weights
         kd = MODELS.build(kd_model_cfg).to(device)
+        kd.check_classes(classes)  # DistillerHook's job in a run
     student_cfg = Config.fromfile(osp.join(
         REPO, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py')).model
     student_cfg.bbox_head.loss_center_heatmap.class_weights = weights

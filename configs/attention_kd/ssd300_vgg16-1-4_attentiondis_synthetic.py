@@ -5,8 +5,7 @@ model = dict(
     type='AttentionDistiller',
     teacher=dict(config='configs/attention_kd/ssd300_vgg16_teacher_synthetic.py',
                  checkpoint='work_dirs/ssd300_vgg16_teacher_synthetic/epoch_12.pth'),
-    student_classes=_base_.metainfo['classes'],
     attention=True, w_max=15.0, alpha=0.05, beta=2.0,
-    loss_distill=dict(type='AttentionImitationLoss', loss_weight=1.0),
-    check_shape=(160, 288))
-custom_hooks = [dict(type='StudentCheckpointHook')]
+    loss_distill=dict(type='AttentionImitationLoss', loss_weight=1.0))
+# the teacher's classes against the training set's; the adaptation layers out of the state_dict
+custom_hooks = [dict(type='DistillerHook')]

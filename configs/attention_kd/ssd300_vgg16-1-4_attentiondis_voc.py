@@ -6,11 +6,11 @@ model = dict(
     teacher=dict(config='configs/attention_kd/ssd300_vgg16_teacher_voc.py',
                  checkpoint='work_dirs/ssd300_vgg16_teacher_voc/epoch_24.pth'),
     attention=True, w_max=15.0, alpha=0.05, beta=2.0,
-    loss_distill=dict(type='AttentionImitationLoss', loss_weight=1.0),
-    check_shape=(300, 300))
-# the adaptation layers stay out of the checkpoints' state_dict: they load into the plain student
+    loss_distill=dict(type='AttentionImitationLoss', loss_weight=1.0))
+# DistillerHook: the teacher's classes against the training set's; the adaptation layers stay
+# out of the checkpoints' state_dict, which loads into the plain student
 custom_hooks = [
     dict(type='NumClassCheckHook'),
     dict(type='CheckInvalidLossHook', interval=50, priority='VERY_LOW'),
-    dict(type='StudentCheckpointHook')
+    dict(type='DistillerHook')
 ]

@@ -6,7 +6,7 @@ model = dict(
     type='LocalizationDistiller',
     teacher=dict(config='configs/effnet_gfl/effnet-gfl_teacher_lite3-416-silu-gflv2_coco.py',
                  checkpoint='work_dirs/effnet-gfl_teacher_lite3-416-silu-gflv2_coco/epoch_280.pth'),
-    check_shape=(416, 416),
     bbox_head=dict(
         type='GFLv2LDHead',
         loss_ld=dict(type='KnowledgeDistillationKLDivLoss', loss_weight=0.25, T=10)))
+custom_hooks = _base_.custom_hooks + [dict(type='DistillerHook')]

@@ -6,8 +6,7 @@ model = dict(
     teacher=dict(
         config='configs/effnet_gfl/effnet-gfl_teacher_lite3-416-silu-gflv2_synthetic.py',
         checkpoint='work_dirs/effnet-gfl_teacher_lite3-416-silu-gflv2_synthetic/epoch_12.pth'),
-    student_classes=_base_.metainfo['classes'],
-    check_shape=(160, 288),
     bbox_head=dict(
         type='GFLv2LDHead',
         loss_ld=dict(type='KnowledgeDistillationKLDivLoss', loss_weight=0.25, T=10)))
+custom_hooks = _base_.custom_hooks + [dict(type='DistillerHook')]

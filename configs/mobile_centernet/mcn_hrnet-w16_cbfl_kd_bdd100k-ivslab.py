@@ -6,6 +6,6 @@ model = dict(
     type='StructuredKDDistiller',
     teacher=dict(config='configs/mobile_centernet/mcn_hrnet-w32_teacher_bdd100k-ivslab.py',
                  checkpoint='work_dirs/mcn_hrnet-w32_teacher_bdd100k-ivslab/epoch_60.pth'),
-    student_classes=_base_.metainfo['classes'],
     loss_pixel=dict(type='PixelwiseKLLoss', tau=1.0, loss_weight=0.1),
     loss_pair=dict(type='PairwiseSimilarityLoss', loss_weight=10.0))
+custom_hooks = _base_.custom_hooks + [dict(type='DistillerHook')]

@@ -1,6 +1,6 @@
 """Attention-guided feature distillation for SSD (attention-guided KD, Sec. 2, Eq. 1-5, Fig. 1)."""
 
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from mmdet.models.utils import unpack_gt_instances
 from mmdet.registry import MODELS
 from mmdet.structures import SampleList
-from mmdet.utils import ConfigType, InstanceList, OptConfigType, OptInstanceList, OptMultiConfig
+from mmdet.utils import ConfigType, InstanceList, OptInstanceList
 from torch import Tensor
 
 from mmdet_lite.models.losses.attention_imitation_loss import (
@@ -42,10 +42,10 @@ class AttentionDistiller(BaseDistiller):
         attention: attention maps (AttentionDis) or uniform weights (SimpleDis).
         w_max, alpha, beta: Eq. (1) hyper-parameters (paper: 15, 0.05, 2).
         guided_levels: indices of the guided feature maps (``None``: all).
-        student_classes: the student's class names, checked against the teacher's.
-        check_shape: ``(H, W)`` of the start-up forward that checks the feature sizes and reads
-            the channel counts for the adaptation layers (the training input size).
         Other args: as :class:`mmdet.models.detectors.SingleStageDetector`.
+
+    The adaptation layers take their channel counts from the two heads' ``in_channels`` (the
+    feature maps they predict from); the feature sizes are checked on the first batch.
     """
 
     training_only_prefixes = ('adapters.',)
@@ -54,57 +54,31 @@ class AttentionDistiller(BaseDistiller):
                  backbone: ConfigType,
                  bbox_head: ConfigType,
                  teacher: ConfigType,
-                 neck: OptConfigType = None,
                  loss_distill: ConfigType = dict(type='AttentionImitationLoss', loss_weight=1.0),
                  attention: bool = True,
                  w_max: float = 15.0,
                  alpha: float = 0.05,
                  beta: float = 2.0,
                  guided_levels: Optional[Sequence[int]] = None,
-                 student_classes: Optional[Sequence[str]] = None,
-                 check_shape: Tuple[int, int] = (300, 300),
-                 train_cfg: OptConfigType = None,
-                 test_cfg: OptConfigType = None,
-                 data_preprocessor: OptConfigType = None,
-                 init_cfg: OptMultiConfig = None) -> None:
-        super().__init__(backbone=backbone, neck=neck, bbox_head=bbox_head, train_cfg=train_cfg,
-                         test_cfg=test_cfg, data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+                 **kwargs) -> None:
+        super().__init__(backbone=backbone, bbox_head=bbox_head, teacher=teacher, **kwargs)
         self.loss_distill = MODELS.build(loss_distill)
         self.attention = attention
         self.w_max, self.alpha, self.beta = w_max, alpha, beta
-        self._init_teacher(teacher, student_classes)
-        s_chs, t_chs = self._check_shapes(check_shape, guided_levels)
-        self.adapters = nn.ModuleList(
-            nn.Sequential(nn.Conv2d(cs, ct, 1), nn.ReLU(inplace=True))
-            for cs, ct in zip(s_chs, t_chs, strict=True))
-
-    @torch.no_grad()
-    def _check_shapes(self, shape: Tuple[int, int],
-                      guided_levels: Optional[Sequence[int]]) -> Tuple[List[int], List[int]]:
-        was_training = self.training
-        self.eval()
-        dummy = torch.zeros(1, 3, *shape)
-        s_feats = self.extract_feat(dummy)
-        t_feats = self.teacher.extract_feat(dummy)
-        self.train(was_training)
-        if len(s_feats) != len(t_feats):
+        s_chs = tuple(self.bbox_head.in_channels)
+        t_chs = tuple(getattr(self.teacher.bbox_head, 'in_channels', ()))
+        if len(s_chs) != len(t_chs):
             raise DistillationError(
-                f'The student has {len(s_feats)} feature maps and the teacher {len(t_feats)}; '
-                'guided layers pair them one to one (same SSD levels).')
-        levels = tuple(range(len(s_feats))) if guided_levels is None else tuple(guided_levels)
-        if not levels or not set(levels) <= set(range(len(s_feats))):
+                f'The student head predicts from {len(s_chs)} feature maps and the teacher head '
+                f'from {len(t_chs)}; guided layers pair them one to one (same SSD levels).')
+        levels = tuple(range(len(s_chs))) if guided_levels is None else tuple(guided_levels)
+        if not levels or not set(levels) <= set(range(len(s_chs))):
             raise DistillationError(f'guided_levels {guided_levels} must be a non-empty subset '
-                                    f'of 0..{len(s_feats) - 1}')
-        for m in levels:
-            if s_feats[m].shape[-2:] != t_feats[m].shape[-2:]:
-                raise DistillationError(
-                    f'For a {shape[0]}x{shape[1]} input, guided layer {m} of the student is '
-                    f'{tuple(s_feats[m].shape[-2:])} and of the teacher '
-                    f'{tuple(t_feats[m].shape[-2:])}: they must have the same spatial size. '
-                    'Check the teacher config and check_shape (the training input size).')
+                                    f'of 0..{len(s_chs) - 1}')
         self.guided_levels = levels
-        return [s_feats[m].shape[1] for m in levels], [t_feats[m].shape[1] for m in levels]
+        self.adapters = nn.ModuleList(
+            nn.Sequential(nn.Conv2d(s_chs[m], t_chs[m], 1), nn.ReLU(inplace=True))
+            for m in levels)
 
     # ------------------------------------------------------------- attention
     @torch.no_grad()
@@ -151,16 +125,30 @@ class AttentionDistiller(BaseDistiller):
         return maps
 
     # ------------------------------------------------------------------ loss
-    def loss(self, batch_inputs: Tensor,
-             batch_data_samples: SampleList) -> Union[dict, list]:
-        """Eq. (3): SSD's detection losses plus ``lambda_1 * L_dis``."""
-        feats = self.extract_feat(batch_inputs)
+    def student_outputs(self, inputs: Tensor) -> Tuple[Tuple[Tensor, ...], list, list]:
+        """The student's feature maps and SSD head outputs."""
+        feats = self.extract_feat(inputs)
         cls_scores, bbox_preds = self.bbox_head(feats)
+        return feats, cls_scores, bbox_preds
+
+    def teacher_outputs(self, inputs: Tensor) -> Tuple[Tensor, ...]:
+        """The teacher's feature maps."""
+        return self.teacher.extract_feat(inputs)
+
+    def check_pairs(self, student: tuple, teacher: Tuple[Tensor, ...],
+                    input_shape: Tuple[int, int]) -> None:
+        self.check_sizes('guided feature maps',
+                         [student[0][m].shape[-2:] for m in self.guided_levels],
+                         [teacher[m].shape[-2:] for m in self.guided_levels], input_shape,
+                         'Check the teacher config (the same SSD levels).')
+
+    def distill_loss(self, student: tuple, teacher: Tuple[Tensor, ...],
+                     batch_data_samples: SampleList) -> Dict[str, Tensor]:
+        """Eq. (3): SSD's detection losses plus ``lambda_1 * L_dis``."""
+        feats, cls_scores, bbox_preds = student
         gt_instances, gt_ignore, img_metas = unpack_gt_instances(batch_data_samples)
         losses: Dict[str, Tensor] = self.bbox_head.loss_by_feat(
             cls_scores, bbox_preds, gt_instances, img_metas, gt_ignore)
-        with torch.no_grad():
-            t_feats = self.teacher.extract_feat(batch_inputs)
         adapted = [adapter(feats[m]) for adapter, m in zip(self.adapters, self.guided_levels,
                                                            strict=True)]
         maps = None
@@ -168,7 +156,7 @@ class AttentionDistiller(BaseDistiller):
             maps = self.attention_maps(cls_scores, gt_instances, img_metas, gt_ignore)
             losses['attn_cover'] = torch.stack([(a > 0).float().mean() for a in maps]).mean()
         losses['loss_distill'] = self.loss_distill(
-            adapted, [t_feats[m] for m in self.guided_levels], maps)
+            adapted, [teacher[m] for m in self.guided_levels], maps)
         return losses
 
 

@@ -20,7 +20,7 @@ from mmengine.runner.checkpoint import _load_checkpoint, get_state_dict
 from mmengine.structures import InstanceData
 
 import mmdet_lite  # noqa: F401
-from mmdet_lite.engine.hooks import StudentCheckpointHook
+from mmdet_lite.engine.hooks import DistillerHook
 from mmdet_lite.models.distillers import DistillationError
 from projects_tests.conftest import CLASSES, REPO_ROOT
 from projects_tests.models.losses.test_attention_imitation_loss import naive_attention_map
@@ -55,13 +55,20 @@ def model_cfg(teacher_cfg, teacher_ckpt, path=ATT, **overrides):
     return cfg
 
 
-def batch(num_imgs=2):
+def build_distiller(teacher_cfg, teacher_ckpt, path=ATT, **overrides):
+    """The distiller, its teacher's classes checked as DistillerHook does before training."""
+    model = MODELS.build(model_cfg(teacher_cfg, teacher_ckpt, path, **overrides))
+    model.check_classes(CLASSES)
+    return model
+
+
+def batch(num_imgs=2, size=SIZE):
     inputs, samples = [], []
     g = torch.Generator().manual_seed(0)
     for k in range(num_imgs):
-        inputs.append(torch.randint(0, 255, (3, *SIZE), dtype=torch.uint8, generator=g))
-        s = DetDataSample(metainfo=dict(img_shape=SIZE, ori_shape=SIZE, pad_shape=SIZE,
-                                        batch_input_shape=SIZE, scale_factor=(1.0, 1.0)))
+        inputs.append(torch.randint(0, 255, (3, *size), dtype=torch.uint8, generator=g))
+        s = DetDataSample(metainfo=dict(img_shape=size, ori_shape=size, pad_shape=size,
+                                        batch_input_shape=size, scale_factor=(1.0, 1.0)))
         s.gt_instances = InstanceData(
             bboxes=torch.tensor([[4.0, 6.0, 40.0, 50.0], [100.0, 20.0, 180.0, 120.0 - 20 * k]]),
             labels=torch.tensor([k % 4, 1]))
@@ -77,7 +84,7 @@ def teacher(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def distiller(teacher):
-    model = MODELS.build(model_cfg(*teacher[:2]))
+    model = build_distiller(*teacher[:2])
     model.init_weights()
     return model
 
@@ -185,7 +192,7 @@ def test_loss_is_eq5_on_adapted_features(distiller):
 
 
 def test_simpledis_uses_uniform_weights(teacher):
-    model = MODELS.build(model_cfg(*teacher[:2], attention=False))
+    model = build_distiller(*teacher[:2], attention=False)
     model.init_weights()
     data = model.data_preprocessor(batch(), training=True)
     losses = model(**data, mode='loss')
@@ -201,7 +208,7 @@ def test_simpledis_uses_uniform_weights(teacher):
 
 
 def test_guided_levels_subset(teacher):
-    model = MODELS.build(model_cfg(*teacher[:2], guided_levels=(0, 2)))
+    model = build_distiller(*teacher[:2], guided_levels=(0, 2))
     model.init_weights()  # SSDNeck's L2Norm scale is uninitialised memory before this
     assert len(model.adapters) == 2 and model.adapters[1][0].in_channels == 64
     data = model.data_preprocessor(batch(), training=True)
@@ -210,7 +217,7 @@ def test_guided_levels_subset(teacher):
 
 def test_checkpoints_load_strict_into_plain_student_and_resume(distiller, tmp_path):
     model = distiller
-    hook = StudentCheckpointHook()
+    hook = DistillerHook()
     runner = SimpleNamespace(model=model)
     ckpt = dict(meta=dict(), state_dict=get_state_dict(model))
     assert any(k.startswith('adapters.') for k in ckpt['state_dict'])
@@ -244,14 +251,14 @@ def test_checkpoints_load_strict_into_plain_student_and_resume(distiller, tmp_pa
 def test_start_up_errors(tmp_path, teacher):
     teacher_cfg, teacher_ckpt, _ = teacher
     with pytest.raises(DistillationError, match='missing.pth.*not found.*Train the teacher'):
-        MODELS.build(model_cfg(teacher_cfg, str(tmp_path / 'missing.pth')))
+        build_distiller(teacher_cfg, str(tmp_path / 'missing.pth'))
     cfg3, ckpt3, _ = write_teacher(tmp_path, 'three', classes=CLASSES[:3])
     with pytest.raises(DistillationError, match='3 classes, the student 4'):
-        MODELS.build(model_cfg(cfg3, ckpt3))
+        build_distiller(cfg3, ckpt3)
     swapped = (CLASSES[1], CLASSES[0], *CLASSES[2:])
     cfg_s, ckpt_s, _ = write_teacher(tmp_path, 'swapped', classes=swapped)
     with pytest.raises(DistillationError, match='differ from the student classes'):
-        MODELS.build(model_cfg(cfg_s, ckpt_s))
+        build_distiller(cfg_s, ckpt_s)
     # a teacher with 6 levels (the VOC SSD300 layout) for a 5-level student
     cfg6, ckpt6, _ = write_teacher(
         tmp_path, 'six', extra="model.update(neck=dict(out_channels=(128, 256, 128, 64, 64, 64), "
@@ -259,16 +266,21 @@ def test_start_up_errors(tmp_path, teacher):
         "in_channels=(128, 256, 128, 64, 64, 64), anchor_generator=dict(strides=[8, 16, 32, "
         "(56, 64), (112, 128), (224, 128)], ratios=[[2], [2, 3], [2, 3], [2], [2], [2]], "
         "min_sizes=[8, 20, 40, 64, 96, 128], max_sizes=[20, 40, 64, 96, 128, 160])))\n")
-    with pytest.raises(DistillationError, match='5 feature maps and the teacher 6'):
-        MODELS.build(model_cfg(cfg6, ckpt6))
-    with pytest.raises(DistillationError, match='guided layer 0 .* same spatial size'):
-        MODELS.build(model_cfg(teacher_cfg, teacher_ckpt, check_shape=(130, 230),
-                               backbone=dict(type='ThinSSDVGG', widen_factor=1 / 8,
-                                             norm_cfg=dict(type='BN'), ceil_mode=False)))
+    with pytest.raises(DistillationError, match='from 5 feature maps and the teacher head from 6'):
+        build_distiller(cfg6, ckpt6)
+    # a student whose pooling floors where the teacher's ceils: found on the first batch
+    odd = build_distiller(teacher_cfg, teacher_ckpt,
+                          backbone=dict(type='ThinSSDVGG', widen_factor=1 / 8,
+                                        norm_cfg=dict(type='BN'), ceil_mode=False))
+    odd.init_weights()
+    data = odd.data_preprocessor(batch(size=(130, 230)), training=True)
+    with pytest.raises(DistillationError, match=r'130x230 training input.*guided feature maps'
+                                                r'.*same spatial sizes'):
+        odd(**data, mode='loss')
     cfg_n, ckpt_n, _ = write_teacher(
         tmp_path, 'norm', extra="model.update(data_preprocessor=dict(std=[58.4, 57.1, 57.4]))\n")
     with pytest.raises(DistillationError, match='std=.*same data_preprocessor'):
-        MODELS.build(model_cfg(cfg_n, ckpt_n))
+        build_distiller(cfg_n, ckpt_n)
 
 
 @pytest.mark.slow

@@ -43,9 +43,15 @@ def write_teacher(tmp_path, name='teacher', classes=CLASSES, head_extra='', mode
 def model_cfg(teacher_cfg, teacher_ckpt, **overrides):
     cfg = Config.fromfile(ROW5).model
     cfg.teacher = dict(config=teacher_cfg, checkpoint=teacher_ckpt)
-    cfg.check_shape = SIZE
     cfg.update(overrides)
     return cfg
+
+
+def build_distiller(teacher_cfg, teacher_ckpt, **overrides):
+    """The distiller, its teacher's classes checked as DistillerHook does before training."""
+    model = MODELS.build(model_cfg(teacher_cfg, teacher_ckpt, **overrides))
+    model.check_classes(CLASSES)
+    return model
 
 
 def batch():
@@ -67,7 +73,7 @@ def teacher(tmp_path_factory):
 
 def test_ld_loss_against_naive(teacher):
     torch.manual_seed(0)
-    model = MODELS.build(model_cfg(*teacher))
+    model = build_distiller(*teacher)
     model.train()
     data = model.data_preprocessor(batch(), True)
     x, samples = data['inputs'], data['data_samples']
@@ -102,7 +108,7 @@ def test_ld_loss_against_naive(teacher):
 
 
 def test_teacher_frozen_and_checkpoint_loads_into_plain_student(teacher, tmp_path):
-    model = MODELS.build(model_cfg(*teacher))
+    model = build_distiller(*teacher)
     assert not any(k.startswith('teacher') for k in model.state_dict())
     assert all(id(p) not in {id(q) for q in model.parameters()}
                for p in model.teacher.parameters())
@@ -122,7 +128,7 @@ def test_teacher_frozen_and_checkpoint_loads_into_plain_student(teacher, tmp_pat
 def test_errors_are_clear(teacher, tmp_path):
     cfg, ckpt = teacher
     with pytest.raises(DistillationError, match='not found'):
-        MODELS.build(model_cfg(cfg, str(tmp_path / 'missing.pth')))
+        build_distiller(cfg, str(tmp_path / 'missing.pth'))
     plain = model_cfg(cfg, ckpt)
     plain.bbox_head.type = 'GFLv2Head'
     plain.bbox_head.pop('loss_ld')
@@ -130,13 +136,15 @@ def test_errors_are_clear(teacher, tmp_path):
         MODELS.build(plain)
     wrong = write_teacher(tmp_path, 'wrong', classes=('a', 'b', 'c', 'd'))
     with pytest.raises(DistillationError, match='classes'):
-        MODELS.build(model_cfg(*wrong))
+        build_distiller(*wrong)
     reg = write_teacher(tmp_path, 'reg', head_extra=', reg_max=16')
     with pytest.raises(DistillationError, match='reg_max'):
-        MODELS.build(model_cfg(*reg))
+        build_distiller(*reg)
     strides = write_teacher(
         tmp_path, 'strides',
         model_extra=(', backbone=dict(out_indices=(1, 3, 6)), '
                      'neck=dict(in_channels=[32, 96, 384])'))
-    with pytest.raises(DistillationError, match='same strides'):
-        MODELS.build(model_cfg(*strides))
+    model = build_distiller(*strides)  # checked on the first batch
+    with pytest.raises(DistillationError, match=r'training input.*prediction levels.*same '
+                                                r'strides'):
+        model(**model.data_preprocessor(batch(), training=True), mode='loss')

@@ -49,6 +49,14 @@ def kd_model_cfg(teacher_cfg, teacher_ckpt, **overrides):
     return cfg
 
 
+def build_kd(teacher_cfg, teacher_ckpt, **overrides):
+    """The KD model, its teacher's classes checked against the training set's (DistillerHook's
+    job in a run)."""
+    model = MODELS.build(kd_model_cfg(teacher_cfg, teacher_ckpt, **overrides))
+    model.check_classes(CLASSES)
+    return model
+
+
 def batch(num_imgs=2, size=(64, 96)):
     inputs, samples = [], []
     for k in range(num_imgs):
@@ -69,7 +77,7 @@ def teacher(tmp_path_factory):
 
 def test_teacher_frozen_and_outside_the_module_tree(teacher):
     teacher_cfg, teacher_ckpt, ref = teacher
-    model = MODELS.build(kd_model_cfg(teacher_cfg, teacher_ckpt))
+    model = build_kd(teacher_cfg, teacher_ckpt)
     model.init_weights()  # must not touch the teacher's loaded weights
     t = model.teacher
     for (name, p), (_, p_ref) in zip(t.state_dict().items(), ref.state_dict().items(), strict=True):
@@ -103,10 +111,10 @@ def test_teacher_frozen_and_outside_the_module_tree(teacher):
 
 def test_kd_losses_use_teacher_outputs(teacher, monkeypatch):
     teacher_cfg, teacher_ckpt, _ = teacher
-    model = MODELS.build(kd_model_cfg(teacher_cfg, teacher_ckpt))
+    model = build_kd(teacher_cfg, teacher_ckpt)
     data = model.data_preprocessor(batch(), training=True)
-    feat_s, logits_s, _, _ = model._student_outputs(data['inputs'])
-    feat_t, logits_t = model._teacher_outputs(data['inputs'])
+    feat_s, logits_s, _, _ = model.student_outputs(data['inputs'])
+    feat_t, logits_t = model.teacher_outputs(data['inputs'])
     losses = model(**data, mode='loss')
     assert losses['loss_kd_pixel'].item() == pytest.approx(
         model.loss_pixel(logits_s, logits_t).item(), rel=1e-5)
@@ -117,7 +125,7 @@ def test_kd_losses_use_teacher_outputs(teacher, monkeypatch):
 
 def test_kd_checkpoint_loads_strict_into_plain_student(teacher, tmp_path):
     teacher_cfg, teacher_ckpt, _ = teacher
-    kd = MODELS.build(kd_model_cfg(teacher_cfg, teacher_ckpt))
+    kd = build_kd(teacher_cfg, teacher_ckpt)
     kd.init_weights()
     student = MODELS.build(Config.fromfile(STUDENT).model)
     student.load_state_dict(kd.state_dict(), strict=True)
@@ -139,54 +147,80 @@ def test_teacher_config_resolves_from_another_cwd(tmp_path, monkeypatch, teacher
                                                 r'mcn_hrnet-w16_synthetic.py: .*of other shape'):
         MODELS.build(cfg)  # found the config; the stand-in checkpoint's head is wider
     with pytest.raises(FileNotFoundError, match='nope.py'):
-        MODELS.build(kd_model_cfg('configs/mobile_centernet/nope.py', teacher_ckpt))
+        build_kd('configs/mobile_centernet/nope.py', teacher_ckpt)
 
 
 def test_missing_teacher_checkpoint(teacher, tmp_path):
     teacher_cfg, _, _ = teacher
     with pytest.raises(DistillationError, match='missing.pth.*not found.*Train the teacher'):
-        MODELS.build(kd_model_cfg(teacher_cfg, str(tmp_path / 'missing.pth')))
+        build_kd(teacher_cfg, str(tmp_path / 'missing.pth'))
 
 
 def test_teacher_with_other_classes(tmp_path, teacher):
     # fewer classes: caught from the head
     cfg3, ckpt3, _ = write_teacher(tmp_path, 'three', classes=CLASSES[:3])
     with pytest.raises(DistillationError, match='3 classes, the student 4'):
-        MODELS.build(kd_model_cfg(cfg3, ckpt3))
+        build_kd(cfg3, ckpt3)
     # same number, other order: caught from the names
     swapped = (CLASSES[1], CLASSES[0]) + CLASSES[2:]
     cfg_sw, ckpt_sw, _ = write_teacher(tmp_path, 'swapped', classes=swapped)
     with pytest.raises(DistillationError, match='differ from the student classes'):
-        MODELS.build(kd_model_cfg(cfg_sw, ckpt_sw))
+        build_kd(cfg_sw, ckpt_sw)
     # a checkpoint trained on other classes than its config says
     teacher_cfg, _, ref = teacher
     bad = str(tmp_path / 'bad_meta.pth')
     torch.save(dict(meta=dict(dataset_meta=dict(classes=swapped)),
                     state_dict=ref.state_dict()), bad)
     with pytest.raises(DistillationError, match='was trained on classes'):
-        MODELS.build(kd_model_cfg(teacher_cfg, bad))
+        build_kd(teacher_cfg, bad)
     # a 4-class teacher config with a checkpoint of a 3-class teacher: named before the load
     with pytest.raises(DistillationError, match=r'three.pth was trained on 3 classes .*the '
                                                 r'student predicts 4'):
-        MODELS.build(kd_model_cfg(teacher_cfg, ckpt3))
+        build_kd(teacher_cfg, ckpt3)
     no_meta = str(tmp_path / 'no_meta.pth')
     torch.save(dict(state_dict=torch.load(ckpt3)['state_dict']), no_meta)
     with pytest.raises(DistillationError, match=r'no_meta.pth does not fit the teacher config.*'
                                                 r'other shape.*\[3, .*\[4, '):
-        MODELS.build(kd_model_cfg(teacher_cfg, no_meta))
+        build_kd(teacher_cfg, no_meta)
 
 
 def test_teacher_feature_of_other_size(tmp_path):
     # a teacher reading HRNet's stride-8 branch: features and heatmaps at half the student's size
     cfg_path, ckpt, _ = write_teacher(tmp_path, 'stride8', head=dict(in_index=1, in_channels=32),
                                       backbone=dict(multiscale_output=True))
-    with pytest.raises(DistillationError, match='same spatial size'):
-        MODELS.build(kd_model_cfg(cfg_path, ckpt))
+    model = build_kd(cfg_path, ckpt)  # checked on the first batch, at its real size
+    data = model.data_preprocessor(batch(), training=True)
+    with pytest.raises(DistillationError, match=r'64x96 training input.*\(16, 24\).*\(8, 12\)'
+                                                r'.*same spatial sizes'):
+        model(**data, mode='loss')
+
+
+def test_training_refused_until_classes_checked(teacher):
+    """The class list lives in the dataset only: DistillerHook checks it before training."""
+    from types import SimpleNamespace
+
+    from mmdet_lite.engine.hooks import DistillerHook
+    teacher_cfg, teacher_ckpt, _ = teacher
+    model = MODELS.build(kd_model_cfg(teacher_cfg, teacher_ckpt))
+    data = model.data_preprocessor(batch(), training=True)
+    with pytest.raises(DistillationError, match="not checked.*dict\\(type='DistillerHook'\\)"):
+        model(**data, mode='loss')
+
+    def runner(classes):
+        return SimpleNamespace(model=model, train_dataloader=SimpleNamespace(
+            dataset=SimpleNamespace(metainfo=dict(classes=classes))))
+
+    swapped = (CLASSES[1], CLASSES[0]) + CLASSES[2:]
+    with pytest.raises(DistillationError, match='differ from the student classes'):
+        DistillerHook().before_train(runner(swapped))
+    DistillerHook().before_train(runner(CLASSES))
+    assert model.classes_checked
+    assert 'loss_kd_pixel' in model(**data, mode='loss')
 
 
 def test_bad_teacher_spec():
     with pytest.raises(DistillationError, match='dict\\(config=..., checkpoint=...\\)'):
-        MODELS.build(kd_model_cfg('x.py', 'y.pth', teacher=dict(cfg='x.py')))
+        build_kd('x.py', 'y.pth', teacher=dict(cfg='x.py'))
 
 
 @pytest.mark.slow
