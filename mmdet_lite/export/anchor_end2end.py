@@ -6,6 +6,7 @@ import torch
 import torch.nn as nn
 from torch import Tensor
 
+from .head_family import head_family
 from .input_normalizer import InputNormalizer
 
 # mmdet's DeltaXYWHBBoxCoder clamps log-scale offsets to |log(16 / 1000)|
@@ -62,9 +63,6 @@ def decode_deltas(anchors: Tensor, deltas: Tensor, stds: Tensor, means: Tensor,
                       x2y2[..., :1].clamp(0, w), x2y2[..., 1:].clamp(0, h)], -1)
 
 
-GFL_HEADS = ('GFLHead', 'GFLv2Head', 'GFLv2LDHead')
-
-
 class AnchorPostProcess(nn.Module):
     """A dense head's raw outputs in, ``dets [1, K, 5]`` and ``labels [1, K]`` (int32) out.
 
@@ -93,8 +91,8 @@ class AnchorPostProcess(nn.Module):
         super().__init__()
         object.__setattr__(self, 'head', head)  # not a sub-module: no weights of its own here
         self.input_shape = tuple(int(s) for s in input_shape)
-        self.refine = type(head).__name__ == 'RefineDetLiteHead'
-        self.gfl = type(head).__name__ in GFL_HEADS
+        family = head_family(head).name
+        self.refine, self.gfl = family == 'refinedet', family == 'gfl'
         self.gfl_scores_are_probs = gfl_scores_are_probs
         cfg = head.test_cfg
         self.num_classes = head.num_classes
@@ -221,7 +219,7 @@ class AnchorEnd2End(nn.Module):
         with torch.no_grad():
             feats = detector.extract_feat(torch.zeros(1, 3, *input_shape))
             sizes = [tuple(f.shape[-2:]) for f in head(feats)[0]]
-        self.gfl = type(head).__name__ in GFL_HEADS
+        self.gfl = head_family(head).name == 'gfl'
         self.post = AnchorPostProcess(head, sizes, input_shape, gfl_scores_are_probs=self.gfl)
 
     def _head_outputs(self, feats: Tuple[Tensor, ...]) -> tuple:
@@ -243,4 +241,4 @@ class AnchorEnd2End(nn.Module):
         return self.post(self._head_outputs(self.detector.extract_feat(x)))
 
 
-__all__ = ['AnchorEnd2End', 'AnchorPostProcess', 'GFL_HEADS', 'decode_deltas']
+__all__ = ['AnchorEnd2End', 'AnchorPostProcess', 'decode_deltas']

@@ -11,27 +11,7 @@ import torch.nn as nn
 from mmengine.config import Config
 
 from ..utils.config_paths import resolve_config_path
-from .anchor_end2end import GFL_HEADS, AnchorEnd2End
-from .centernet_end2end import CenterNetEnd2End
-
-ANCHOR_HEADS = ('RefineDetLiteHead', 'SSDHead', *GFL_HEADS)
-
-
-class ExportError(RuntimeError):
-    """The config, checkpoint or shape given to the exporter cannot be used; says what to do."""
-
-
-def model_stride(detector: nn.Module) -> int:
-    """The factor input sides must be divisible by (the deepest downsampling of the backbone)."""
-    head = type(getattr(detector, 'bbox_head', None)).__name__
-    if head in ANCHOR_HEADS and head not in GFL_HEADS:
-        return 1  # anchors are laid on whatever maps the input gives (SSD300 is 300x300)
-    backbone = getattr(detector, 'backbone', None)
-    extra = getattr(backbone, 'extra', None)
-    if isinstance(extra, dict) and 'stage4' in extra:  # HRNet: 4x stem, then /2 per branch
-        return 4 * 2 ** (len(extra['stage4']['num_channels']) - 1)
-    divisor = getattr(detector.data_preprocessor, 'pad_size_divisor', 1)
-    return max(32, int(divisor))
+from .head_family import ExportError, end2end_module, model_stride
 
 
 def check_shape(shape: Tuple[int, int], stride: int) -> None:
@@ -162,16 +142,6 @@ def freeze_node_inputs(model: onnx.ModelProto, inputs: dict) -> onnx.ModelProto:
     del model.graph.node[:]
     model.graph.node.extend(reversed(keep))
     return model
-
-
-def end2end_module(detector: nn.Module, shape: Tuple[int, int]) -> nn.Module:
-    """The export wrapper for ``detector``'s head."""
-    head = type(getattr(detector, 'bbox_head', None)).__name__
-    if head in ('CenterNetHRNetHead', 'CenterNetHead'):
-        return CenterNetEnd2End(detector, shape)
-    if head in ANCHOR_HEADS:
-        return AnchorEnd2End(detector, shape)
-    raise ExportError(f'No end-to-end ONNX export for heads of type {head} yet.')
 
 
 def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], out: str,
