@@ -34,8 +34,7 @@ import torch.nn as nn
 import mmdet_lite  # noqa: F401
 from mmdet_lite.benchmark.report import new_figure, save_figure, write_markdown
 from mmdet_lite.benchmark.timing import median_ms as _median_ms
-from mmdet_lite.export import export_onnx, load_detector
-from mmdet_lite.export import ExportError, end2end_module
+from mmdet_lite.export import ExportError, end2end_module, export_onnx, load_detector
 from mmdet_lite.export.input_normalizer import InputNormalizer
 
 EFFNET_ROW4 = 'configs/effnet_gfl/effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_coco.py'

@@ -25,8 +25,7 @@ STUDENTS = {'vgg16-1-8': '1/8 VGG16', 'vgg16-1-4': '1/4 VGG16', 'mobilenet-1-2':
 def runs(student: str) -> List[dict]:
     name, plain = STUDENTS[student], f'{AGKD}ssd300_{student}_synthetic.py'
     return [
-        dict(name='VGG16 SSD (teacher)', config=AGKD + 'ssd300_vgg16_teacher_synthetic.py',
-             teacher=True),
+        dict(name='VGG16 SSD (teacher)', config=AGKD + 'ssd300_vgg16_teacher_synthetic.py'),
         dict(name=f'{name}, scratch', config=plain),
         dict(name=f'{name} + SimpleDis', config=f'{AGKD}ssd300_{student}_simpledis_synthetic.py',
              eval_config=plain, baseline=f'{name}, scratch'),

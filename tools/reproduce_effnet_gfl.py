@@ -23,7 +23,7 @@ EG = 'configs/effnet_gfl/effnet-gfl_'
 ROW4 = f'{EG}row4_lite1-416-silu-gflv2-amp-sparse24_synthetic.py'
 ROWS = {
     'teacher': dict(name='Lite3 GFLv2 (LD teacher)',
-                    config=f'{EG}teacher_lite3-416-silu-gflv2_synthetic.py', teacher=True),
+                    config=f'{EG}teacher_lite3-416-silu-gflv2_synthetic.py'),
     '1': dict(name='(1) Lite0 320 ReLU6 GFLv1',
               config=f'{EG}row1_lite0-320-relu6-gflv1_synthetic.py'),
     '2': dict(name='(2) Lite1 416 Mish GFLv1',
@@ -42,11 +42,8 @@ ROWS = {
 
 
 def runs(rows: List[str]) -> List[dict]:
-    """The runs in order; the teacher comes first (the distillation rows need it)."""
-    if '5' in rows and 'teacher' not in rows:
-        rows = ['teacher', *rows]
-    rows = sorted(rows, key=lambda r: r != 'teacher')
-    return [ROWS[r] for r in rows]
+    """The runs in order (the runner trains the teacher row 5 names first)."""
+    return [ROWS[r] for r in dict.fromkeys(rows)]
 
 
 def main(argv: Optional[List[str]] = None) -> None:

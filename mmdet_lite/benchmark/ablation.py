@@ -228,6 +228,26 @@ def _run_files(cfg: Config, run_dir: str) -> Tuple[str, str]:
             osp.join(run_dir, 'result.json'))
 
 
+def teacher_config(cfg: Config) -> Optional[str]:
+    """The teacher config a distillation config names (normalised path), else ``None``."""
+    from mmdet_lite.models.distillers import is_distiller
+    if not is_distiller(cfg.model.type):
+        return None
+    return osp.normpath(cfg.model.teacher.config)
+
+
+def plan_teachers(runs: Sequence[dict],
+                  root: str) -> Tuple[List[dict], Dict[str, Optional[str]]]:
+    """``runs`` with each teacher a distillation row names (``model.teacher.config``) that is
+    not already a row put first, and each row's teacher config (``None`` for a plain row)."""
+    teacher_of = {spec['config']: teacher_config(Config.fromfile(osp.join(root, spec['config'])))
+                  for spec in runs}
+    listed = {osp.normpath(spec['config']) for spec in runs}
+    added = [dict(name=f'teacher ({osp.splitext(osp.basename(t))[0]})', config=t)
+             for t in dict.fromkeys(filter(None, teacher_of.values())) if t not in listed]
+    return [*added, *runs], teacher_of
+
+
 def _run_options(cfg: Config, seed: int, cfg_options: Sequence[str],
                  teacher_ckpt: Optional[str]) -> List[str]:
     """The ``--cfg-options`` a row/seed run trains with."""
@@ -344,10 +364,12 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
     """Train (or reuse) and evaluate each row of ``runs`` at seeds ``0 .. seeds-1``, seed by seed
     (all rows at seed 0, then at seed 1 ...); write the report; return its text.
 
-    Each run is ``dict(name, config, eval_config=None, baseline=None, direction=1,
-    teacher=False)`` with paths relative to ``root`` (the repository, whose ``tools/train.py``
-    and ``tools/test.py`` run each row). A ``teacher=True`` row (at most one, first) is trained
-    once (seed 0) and its checkpoint given to the distillation rows. ``report_only`` trains
+    Each run is ``dict(name, config, eval_config=None, baseline=None, direction=1)`` with paths
+    relative to ``root`` (the repository, whose ``tools/train.py`` and ``tools/test.py`` run each
+    row). The teacher of a distillation row is the one its config names
+    (``model.teacher.config``): it is trained once (seed 0), before the rows, and its checkpoint
+    given to the rows it teaches; a teacher that is not one of ``runs`` is added as a row, so the
+    table shows it. ``report_only`` trains
     nothing and reports the row/seed results already in ``work_dir``. Every run dir records the
     fingerprint of what it trained (:func:`run_fingerprint`); a run dir whose fingerprint differs
     from the current configuration's is refused, and one without a fingerprint (an older runner)
@@ -361,7 +383,9 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
     if not osp.isfile(osp.join(data, 'annotations', 'instances_val.json')):
         run_logged([sys.executable, osp.join(root, 'tools', 'make_synthetic.py'), '--out', data],
                    osp.join(work_dir, 'make_synthetic.log'))
-    teacher_ckpt: Optional[str] = None
+    runs, teacher_of = plan_teachers(runs, root)
+    teachers = set(filter(None, teacher_of.values()))
+    teacher_ckpts: Dict[str, str] = {}
     rows = {spec['name']: dict(name=spec['name'], config=spec['config'], seeds={}, train_s={},
                                baseline=spec.get('baseline'),
                                direction=spec.get('direction', 1)) for spec in runs}
@@ -369,7 +393,8 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
 
     def run(spec: dict, seed: int) -> None:
         row_dir = osp.join(work_dir, osp.splitext(osp.basename(spec['config']))[0])
-        is_teacher = spec.get('teacher', False)
+        is_teacher = osp.normpath(spec['config']) in teachers
+        teacher_ckpt = teacher_ckpts.get(teacher_of.get(spec['config']))
         if report_only:
             cfg = Config.fromfile(osp.join(root, spec['config']))
             run_dir = osp.join(row_dir, f'seed_{seed}')
@@ -391,14 +416,15 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
         with open(osp.join(work_dir, 'ablation.json'), 'w') as f:
             json.dump(list(rows.values()), f, indent=2)
 
-    for spec in runs:  # the teacher once, first: the distillation rows need its checkpoint
-        if spec.get('teacher', False):
+    for spec in runs:  # each teacher once, first: the distillation rows need its checkpoint
+        if osp.normpath(spec['config']) in teachers:
             run(spec, 0)
-            teacher_ckpt = ckpts[spec['name']]
+            if spec['name'] in ckpts:
+                teacher_ckpts[osp.normpath(spec['config'])] = ckpts[spec['name']]
     # seed by seed, so that every finished sitting adds complete pairs to the comparisons
     for seed in range(seeds):
         for spec in runs:
-            if not spec.get('teacher', False):
+            if osp.normpath(spec['config']) not in teachers:
                 run(spec, seed)
     classes = ()
     runs = [spec for spec in runs if rows[spec['name']]['seeds']]
@@ -419,5 +445,6 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
 
 __all__ = [
     'ablation_parser', 'ap50_per_class', 'compare_rows', 'mean_std', 'ms_per_image',
-    'paired_difference', 'run_ablation', 'run_logged', 'verdict', 'write_report'
+    'paired_difference', 'plan_teachers', 'run_ablation', 'run_logged', 'teacher_config', 'verdict',
+    'write_report'
 ]

@@ -77,7 +77,7 @@ def test_attention_kd_rows_share_one_student_config():
 def test_refinedet_lite_rows_exist():
     mod = load_tool('reproduce_refinedet_lite')
     rows = mod.runs(sorted(mod.ROWS))
-    assert len(rows) == 16
+    assert len(rows) == 17
     by_name = {r['name']: r for r in rows}
     for r in rows:  # every baseline is a row of the table
         assert r['baseline'] is None or r['baseline'] in by_name
@@ -85,12 +85,10 @@ def test_refinedet_lite_rows_exist():
         assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']
 
 
-def test_effnet_gfl_rows_teacher_first_and_ld_row_evaluated_as_student():
+def test_effnet_gfl_rows_exist_and_ld_row_evaluated_as_student():
     mod = load_tool('reproduce_effnet_gfl')
     for r in mod.runs(list(mod.ROWS)):
         assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']
-    rows = mod.runs(['3', '5'])  # the LD row brings its teacher, trained first
-    assert rows[0] is mod.ROWS['teacher'] and rows[-1] is mod.ROWS['5']
     assert mod.ROWS['5']['eval_config'] == mod.ROWS['4']['config']
     assert mod.runs(['4-dense']) == [mod.ROWS['4-dense']]
 
@@ -99,17 +97,32 @@ def test_rows():
     tool = load_tool('reproduce_mobile_centernet')
     assert [r['name'] for r in tool.runs(tool.TABLE2)] == [
         'HRNet-W32 (teacher)', 'HRNet-W16', 'HRNet-W16 + CBFL', 'HRNet-W16 + CBFL + KD']
-    # the teacher is trained first whatever the order asked, and only once
-    names = [r['name'] for r in tool.runs(['kd-pa1', 'teacher', 'kd'])]
-    assert names[0] == 'HRNet-W32 (teacher)' and len(names) == 3
-    assert [r['name'] for r in tool.runs(['kd'])][0] == 'HRNet-W32 (teacher)'
-    # rows that do not distil do not train a teacher
-    assert not any(r.get('teacher') for r in tool.runs(['w16', 'cbfl', 'cbfl-neg']))
     for row in tool.ROWS.values():
         assert osp.isfile(osp.join(REPO_ROOT, row['config'])), row['config']
         # distilled rows are evaluated as plain students
         if '+ KD' in row['name']:
             assert row['eval_config'].endswith('mcn_hrnet-w16_cbfl_synthetic.py')
+
+
+def test_the_runner_finds_the_teacher_in_the_kd_config():
+    from mmdet_lite.benchmark.ablation import plan_teachers
+    tool = load_tool('reproduce_mobile_centernet')
+    teacher = 'configs/mobile_centernet/mcn_hrnet-w32_teacher_synthetic.py'
+    # a KD row alone brings its teacher, first; every KD row has it as its teacher
+    runs, teacher_of = plan_teachers(tool.runs(['kd', 'kd-pa1']), REPO_ROOT)
+    assert [r['config'] for r in runs][0] == teacher and len(runs) == 3
+    assert runs[0]['name'] == 'teacher (mcn_hrnet-w32_teacher_synthetic)'
+    assert set(teacher_of.values()) == {teacher}
+    # a teacher asked for as a row is not added again
+    runs, _ = plan_teachers(tool.runs(['w16', 'teacher', 'kd']), REPO_ROOT)
+    assert [r['name'] for r in runs] == ['HRNet-W16', 'HRNet-W32 (teacher)',
+                                         'HRNet-W16 + CBFL + KD']
+    # rows that do not distil have no teacher
+    runs, teacher_of = plan_teachers(tool.runs(['w16', 'cbfl', 'cbfl-neg']), REPO_ROOT)
+    assert len(runs) == 3 and not any(teacher_of.values())
+    # the other families' distillation rows name theirs
+    agkd = load_tool('reproduce_attention_kd').runs('vgg16-1-8')
+    assert plan_teachers(agkd, REPO_ROOT)[1][agkd[3]['config']] == agkd[0]['config']
 
 
 def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
