@@ -11,6 +11,7 @@ from mmengine.runner import Runner
 import mmdet_lite  # noqa: F401  (registers modules, weights-only checkpoint loading)
 from mmdet_lite.utils.runner_setup import (
     add_common_args,
+    check_pretrained_weights,
     check_resume_checkpoint,
     find_resumable_checkpoint,
     load_config,
@@ -33,6 +34,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     cfg = load_config(args)
+    check_pretrained_weights(cfg)
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'

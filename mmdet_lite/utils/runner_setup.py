@@ -52,6 +52,30 @@ def load_config(args: Namespace) -> Config:
     return cfg
 
 
+def check_pretrained_weights(cfg: Config) -> None:
+    """Refuse to train when a ``Pretrained`` ``init_cfg`` of the model names a local file that
+    does not exist (mmengine would stop deep inside weight initialisation), saying how the file
+    is made and how to train without it."""
+
+    def walk(node, key):  # noqa: ANN001, ANN202
+        if isinstance(node, dict):
+            inits = node.get('init_cfg')
+            for init in (inits if isinstance(inits, list) else [inits]):
+                if isinstance(init, dict) and init.get('type') == 'Pretrained':
+                    ckpt = init.get('checkpoint')
+                    if isinstance(ckpt, str) and '://' not in ckpt and not osp.isfile(ckpt):
+                        raise FileNotFoundError(
+                            f'{key}.init_cfg loads pre-trained weights from {ckpt}, which does '
+                            'not exist. The synthetic pre-trainings are made once by '
+                            '`make pretrain-mcn` / `make pretrain-rdl` in a checkout (see the '
+                            f'comment in the config); to train from scratch instead, add '
+                            f'--cfg-options {key}.init_cfg=None.')
+            for k, v in node.items():
+                walk(v, f'{key}.{k}')
+
+    walk(cfg.model, 'model')
+
+
 def setup_cpu_distributed(cfg: Config) -> None:
     """Make a torchrun launch work without GPUs (measured: docs/compatibility.md).
 

@@ -3,6 +3,8 @@
 import os
 import os.path as osp
 
+import pytest
+
 from mmdet_lite.utils.runner_setup import find_latest_checkpoint
 
 
@@ -45,3 +47,21 @@ def test_resume_passes_over_a_checkpoint_cut_short(tmp_path):
     with pytest.raises(SystemExit, match=r'--resume .*epoch_2.pth: .*truncated.*delete it.*'
                                          r'start without --resume'):
         check_resume_checkpoint(osp.join(wd, 'epoch_2.pth'))
+
+
+def test_missing_pretrained_weights_named_with_the_fix(tmp_path):
+    from mmengine.config import Config
+
+    from mmdet_lite.utils.runner_setup import check_pretrained_weights
+    ckpt = tmp_path / 'backbone.pth'
+    cfg = Config(dict(model=dict(type='SingleStageDetector', backbone=dict(
+        type='Res2NetLite', init_cfg=dict(type='Pretrained', checkpoint=str(ckpt))))))
+    with pytest.raises(FileNotFoundError, match=r'model.backbone.init_cfg loads .*backbone.pth, '
+                       r'which does not exist.*make pretrain-rdl.*--cfg-options '
+                       r'model.backbone.init_cfg=None'):
+        check_pretrained_weights(cfg)
+    ckpt.write_bytes(b'')
+    check_pretrained_weights(cfg)  # present: the loader checks its content
+    cfg.model.backbone.init_cfg = [dict(type='Kaiming', layer='Conv2d'),
+                                   dict(type='Pretrained', checkpoint='https://x/y.pth')]
+    check_pretrained_weights(cfg)  # lists and downloads pass
