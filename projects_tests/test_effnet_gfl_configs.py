@@ -73,6 +73,8 @@ def test_config_trains_one_iteration_and_predicts(path, teacher_checkpoints):
     if path in teacher_checkpoints:
         cfg.model.teacher.checkpoint = teacher_checkpoints[path]
     model = MODELS.build(cfg.model)
+    if is_distiller(cfg.model.type):  # DistillerHook's check before training
+        model.check_classes(cfg.train_dataloader.dataset.get('metainfo', {}).get('classes', ()))
     optim = build_optim_wrapper(model, cfg.optim_wrapper)
     model.train()
     head = model.bbox_head
