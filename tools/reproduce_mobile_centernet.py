@@ -6,9 +6,10 @@
 
 Trains, with the quick (CPU-sized) configs, one after the other: the W32 teacher, W16, W16+CBFL
 and W16+CBFL+KD (distilled from that teacher; the W16 rows start from the shipped synthetic
-backbone pre-training, ``checkpoints/mcn_hrnet-w16_pretrain_synthetic.pth``); evaluates each
-with the COCO metric on the synthetic val split; then writes ``ablation.md`` (mAP@0.5,
-per-class AP@0.5, params, GMACs and CPU ms/image at 576x320, training time) and
+backbone pre-training, ``checkpoints/mcn_hrnet-w16_pretrain_synthetic.pth``, and the teacher
+from ``checkpoints/mcn_hrnet-w32_pretrain_synthetic.pth``, made by ``make pretrain-mcn-teacher``);
+evaluates each with the COCO metric on the synthetic val split; then writes ``ablation.md``
+(mAP@0.5, per-class AP@0.5, params, GMACs and CPU ms/image at 576x320, training time) and
 ``ablation.png`` to the work dir. A run whose final checkpoint exists is reused, not retrained
 (``--force`` retrains all but the teacher; the teacher is retrained only with
 ``--force-teacher``), so the teacher of a previous run is kept.
@@ -61,8 +62,9 @@ def runs(rows: List[str]) -> List[dict]:
 
 
 TITLE = 'Mobile CenterNet ablation (Table 2) on the built-in synthetic benchmark'
-NOTE = ('Quick configs (288x160, 3 epochs; the W16 backbone fine-tuned from the shipped synthetic '
-        'pre-training, `make pretrain-mcn`); params / GMACs / CPU ms per image at 576x320.')
+NOTE = ('Quick configs (288x160, 3 epochs; the W16 and W32 backbones fine-tuned from their '
+        'synthetic pre-trainings, `make pretrain-mcn` / `make pretrain-mcn-teacher`); params / '
+        'GMACs / CPU ms per image at 576x320.')
 
 
 def write_report(rows: List[dict], classes, out_dir: str, total_s: float) -> str:

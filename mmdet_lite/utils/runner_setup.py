@@ -66,9 +66,10 @@ def check_pretrained_weights(cfg: Config) -> None:
                     if isinstance(ckpt, str) and '://' not in ckpt and not osp.isfile(ckpt):
                         raise FileNotFoundError(
                             f'{key}.init_cfg loads pre-trained weights from {ckpt}, which does '
-                            'not exist. The synthetic pre-trainings are made once by '
-                            '`make pretrain-mcn` / `make pretrain-rdl` in a checkout (see the '
-                            f'comment in the config); to train from scratch instead, add '
+                            'not exist. The synthetic pre-trainings are made once in a '
+                            'checkout by `make pretrain-mcn` / `make pretrain-mcn-teacher` / '
+                            '`make pretrain-rdl` (see the comment in the config); to train '
+                            'from scratch instead, add '
                             f'--cfg-options {key}.init_cfg=None.')
             for k, v in node.items():
                 walk(v, f'{key}.{k}')
