@@ -2,6 +2,7 @@
 `mim test` with the COCO table, and mmdet's DetInferencer on the checkpoint."""
 
 import glob
+import json
 import os
 import os.path as osp
 import re
@@ -75,8 +76,25 @@ def test_mim_train_kill_resume_test_and_inferencer(workspace):
     for name in ('vehicle', 'pedestrian', 'scooter', 'bicycle'):
         assert name in out
 
-    # 4. DetInferencer with our config and checkpoint (via tools/draw_predictions.py)
+    test_map50 = float(re.search(r'bbox_mAP_50: ([0-9.]+)', out).group(1))
     repo = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+    # 5. the exported graph reproduces tools/test.py's mAP (tools/test_deployed.py)
+    onnx_file = str(workspace / 'w16.onnx')
+    run([sys.executable, osp.join(repo, 'tools/export_onnx.py'), osp.join(repo, CONFIG), ckpt,
+         '--shape', '160', '288', '--out', onnx_file], cwd=workspace, timeout=300)
+    out = run([sys.executable, osp.join(repo, 'tools/test_deployed.py'), osp.join(repo, CONFIG),
+               onnx_file, '--compare', ckpt, '--json', str(workspace / 'deployed.json')],
+              cwd=workspace, timeout=300)
+    assert '| mAP@0.5 |' in out, out[-3000:]
+    with open(workspace / 'deployed.json') as f:
+        deployed = json.load(f)
+    onnx_map, torch_map = (deployed[k]['coco/bbox_mAP_50_unrounded'] for k in
+                           ('fp32:w16.onnx', 'pytorch:epoch_6.pth'))
+    assert round(torch_map, 3) == test_map50 and test_map50 > 0
+    assert abs(onnx_map - torch_map) <= 0.002
+
+    # 4. DetInferencer with our config and checkpoint (via tools/draw_predictions.py)
     img = sorted(glob.glob(str(workspace / 'data/synthetic/images/val/*.jpg')))[0]
     out_img = str(workspace / 'pred.jpg')
     run([sys.executable, osp.join(repo, 'tools/draw_predictions.py'), osp.join(repo, CONFIG),

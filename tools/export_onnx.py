@@ -1,8 +1,10 @@
 """Export a trained detector to an end-to-end ONNX file for onnxruntime / TensorRT 8.2.
 
     python tools/export_onnx.py CONFIG CHECKPOINT --shape 320 576 --out model.onnx [--fp16]
+        [--opset 13]
 
-Static shape, opset 11, normalisation inside. Input ``input [1, 3, H, W]`` float32 raw BGR
+Static shape, opset 11 (or 13), normalisation inside; the classes, input shape, precision and
+config are recorded in the file's metadata. Input ``input [1, 3, H, W]`` float32 raw BGR
 pixels (as cv2 reads them) resized to H x W; outputs ``dets [1, K, 5]`` (x1, y1, x2, y2, score
 in input pixels) and ``labels [1, K]`` int32. Export a distillation run's checkpoint with the
 plain student config. The file is checked against TensorRT 8.2's parser (tools/check_trt.py).
@@ -26,11 +28,13 @@ def main() -> None:
     parser.add_argument('--out', required=True, help='output .onnx path')
     parser.add_argument('--fp16', action='store_true',
                         help='half-precision weights and compute (float32 inputs/outputs)')
+    parser.add_argument('--opset', type=int, default=11, choices=(11, 13),
+                        help='ONNX opset (11: what TensorRT 8.2 parses best; 13: per-channel Q/DQ)')
     args = parser.parse_args()
     refuse_overwriting_input(args.out, args.config, args.checkpoint)
     try:
         out = export_onnx(args.config, args.checkpoint, tuple(args.shape), args.out,
-                          fp16=args.fp16)
+                          fp16=args.fp16, opset=args.opset)
     except ExportError as err:
         sys.exit(f'export_onnx: {err}')
     size = osp.getsize(out) / 2 ** 20

@@ -12,6 +12,7 @@ from mmengine.config import Config
 
 from ..utils.config_paths import resolve_config_path
 from .head_family import ExportError, end2end_module, model_stride
+from .onnx_detector import export_metadata, set_metadata
 
 
 def check_shape(shape: Tuple[int, int], stride: int) -> None:
@@ -144,10 +145,28 @@ def freeze_node_inputs(model: onnx.ModelProto, inputs: dict) -> onnx.ModelProto:
     return model
 
 
+def dataset_classes(cfg: Config) -> Tuple[str, ...]:
+    """The classes of ``cfg``'s test dataset in label order (its ``metainfo``, else the
+    dataset class's ``METAINFO``)."""
+    from mmdet.registry import DATASETS
+
+    from ..utils.checkpoint_fit import config_classes
+    classes = config_classes(cfg, ('test_dataloader', ))
+    if classes is None:
+        dataset_cls = DATASETS.get(cfg.test_dataloader.dataset.type)
+        classes = tuple(getattr(dataset_cls, 'METAINFO', {}).get('classes', ()))
+    return classes
+
+
 def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], out: str,
                 fp16: bool = False, opset: int = 11) -> str:
-    """Write ``out`` (``input [1,3,H,W]`` -> ``dets [1,K,5]``, ``labels [1,K]``); return it."""
-    detector, _ = load_detector(config, checkpoint)
+    """Write ``out`` (``input [1,3,H,W]`` -> ``dets [1,K,5]``, ``labels [1,K]``); return it.
+
+    The file records the classes, input shape, precision and config in its metadata
+    (:mod:`~mmdet_lite.export.onnx_detector`). Opset 11 is what TensorRT 8.2 parses best; 13 is
+    needed for per-channel Q/DQ (``tools/quantize_onnx.py`` converts on its own).
+    """
+    detector, cfg = load_detector(config, checkpoint)
     check_shape(shape, model_stride(detector))
     module = end2end_module(detector, shape).eval()
     dummy = torch.zeros(1, 3, *shape)
@@ -160,11 +179,12 @@ def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], 
     if fp16:
         from .fp16 import convert_to_fp16
         model = convert_to_fp16(model)
+    set_metadata(model, **export_metadata(dataset_classes(cfg), shape,
+                                          'fp16' if fp16 else 'fp32', config))
     onnx.checker.check_model(model)
     onnx.save(model, out)
     return out
 
 
-__all__ = ['ExportError', 'check_shape', 'end2end_module', 'export_onnx', 'freeze_node_inputs',
-           'freeze_resize_sizes',
-           'load_detector', 'model_stride']
+__all__ = ['ExportError', 'check_shape', 'dataset_classes', 'end2end_module', 'export_onnx',
+           'freeze_node_inputs', 'freeze_resize_sizes', 'load_detector', 'model_stride']

@@ -4,8 +4,12 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-# inputs that the ONNX spec requires in float32 whatever the data type (Resize roi/scales)
-_KEEP_FP32_INPUTS = {'Resize': (1, 2), 'Upsample': (1, )}
+# inputs that the ONNX spec requires in float32 whatever the data type (Resize roi/scales,
+# NonMaxSuppression thresholds)
+_KEEP_FP32_INPUTS = {'Resize': (1, 2), 'Upsample': (1, ), 'NonMaxSuppression': (3, 4)}
+# operators defined for float32 only (ONNX NonMaxSuppression): their float16 data inputs are cast
+# back to float32 (an onnxruntime session refuses the graph otherwise)
+_FP32_ONLY_INPUTS = {'NonMaxSuppression': (0, 1)}
 
 
 def _rename(graph: onnx.GraphProto, name: str, outputs: bool) -> str:
@@ -53,7 +57,16 @@ def convert_to_fp16(model: onnx.ModelProto) -> onnx.ModelProto:
     tail = [helper.make_node('Cast', [_rename(g, out.name, outputs=True)], [out.name],
                              to=TensorProto.FLOAT, name=f'Cast_{out.name}_to_fp32')
             for out in g.output if out.type.tensor_type.elem_type == TensorProto.FLOAT]
-    nodes = head + list(g.node) + tail
+    body = []
+    for node in g.node:
+        for k in _FP32_ONLY_INPUTS.get(node.op_type, ()):
+            if k < len(node.input) and node.input[k]:
+                cast = f'{node.input[k]}_fp32_for_{node.name or node.output[0]}'
+                body.append(helper.make_node('Cast', [node.input[k]], [cast],
+                                             to=TensorProto.FLOAT, name=f'Cast_{cast}'))
+                node.input[k] = cast
+        body.append(node)
+    nodes = head + body + tail
     del g.node[:]
     g.node.extend(nodes)
     return model

@@ -203,6 +203,44 @@ def _elem_types(model: onnx.ModelProto) -> Dict[str, int]:
     return types
 
 
+_QDQ = ('QuantizeLinear', 'DequantizeLinear')
+
+
+def _check_qdq(g: onnx.GraphProto, const: Set[str], types: Dict[str, int]) -> List[Violation]:
+    """TensorRT 8.2's explicit-quantization rules for Q/DQ nodes: constant scales, zero points
+    that are constant INT8 zeros (symmetric quantization), per-channel scales only on constant
+    data (weights), and no INT32 (bias) dequantization."""
+    from onnx import numpy_helper
+    values = {t.name: t for t in g.initializer}
+    values.update({n.output[0]: a.t for n in g.node if n.op_type == 'Constant'
+                   for a in n.attribute if a.name == 'value'})
+    out = []
+    for node in g.node:
+        if node.op_type not in _QDQ:
+            continue
+        name, op = node.name or node.output[0], node.op_type
+        scale = node.input[1] if len(node.input) > 1 else ''
+        zero = node.input[2] if len(node.input) > 2 else ''
+        if scale not in const:
+            out.append(Violation(name, op, 'the scale must be a constant'))
+        elif numpy_helper.to_array(values[scale]).size > 1 and node.input[0] not in const:
+            out.append(Violation(name, op, 'per-channel scales on an activation: TensorRT 8.2 '
+                                 'takes per-tensor activation scales only'))
+        if zero:
+            if zero not in const:
+                out.append(Violation(name, op, 'the zero point must be a constant'))
+            else:
+                z = values[zero]
+                if z.data_type != TensorProto.INT8 or numpy_helper.to_array(z).any():
+                    kind = TensorProto.DataType.Name(z.data_type)
+                    out.append(Violation(name, op, f'zero point {kind} must be INT8 zeros: '
+                                         'TensorRT 8.2 takes symmetric int8 quantization only'))
+        if op == 'DequantizeLinear' and types.get(node.input[0]) == TensorProto.INT32:
+            out.append(Violation(name, op, 'INT32 dequantization (a quantized bias) is not '
+                                 'supported: keep biases float (QuantizeBias=False)'))
+    return out
+
+
 def check_trt(model: Union[str, onnx.ModelProto], version: str = '8.2',
               allowed_custom_ops: Set[str] = frozenset()) -> List[Violation]:
     """Return every violation of TensorRT ``version``'s ONNX parser support in ``model``.
@@ -222,7 +260,13 @@ def check_trt(model: Union[str, onnx.ModelProto], version: str = '8.2',
     g = model.graph
     const = {t.name for t in g.initializer}
     const |= {n.output[0] for n in g.node if n.op_type == 'Constant'}
+    # explicit quantization: a weight may reach its Conv through QuantizeLinear/DequantizeLinear
+    # (TensorRT folds Q/DQ of a constant into the int8 weights)
+    for node in g.node:
+        if node.op_type in _QDQ and node.input and node.input[0] in const:
+            const.add(node.output[0])
     types = _elem_types(model)
+    out += _check_qdq(g, const, types)
     for vi, kind in [(v, 'input') for v in g.input if v.name not in const] + \
             [(v, 'output') for v in g.output]:
         t = vi.type.tensor_type.elem_type

@@ -1,9 +1,14 @@
 """COCO metric that scores exactly what CheckedCocoDataset loaded, with labels mapped by name."""
 
+import contextlib
+import io
 from typing import Dict, List, Sequence
 
+import numpy as np
+from mmdet.datasets.api_wrappers import COCOeval
 from mmdet.evaluation import CocoMetric
 from mmdet.registry import METRICS
+from mmengine.fileio import load
 from mmengine.logging import MMLogger
 
 from mmdet_lite.datasets.coco_box import CLIPPED, OK, check_coco_box
@@ -27,6 +32,10 @@ class CheckedCocoMetric(CocoMetric):
     - it keeps boxes the dataset dropped (NaN/inf coordinates, zero-area or outside the image),
       which no prediction can match. Here they leave the ground truth under the same rule
       (:func:`~mmdet_lite.datasets.coco_box.check_coco_box`).
+
+    With ``classwise=True`` the results also hold each class's AP@0.5 (``<class>_AP50``, at the
+    largest ``proposal_nums``, as the ``mAP_50`` column of mmdet's per-class table, which mmdet
+    only logs) beside mmdet's ``<class>_precision`` (AP@[.5:.95]).
 
     Arguments are those of :class:`mmdet.evaluation.CocoMetric`; ``ann_file`` is required.
     """
@@ -87,4 +96,32 @@ class CheckedCocoMetric(CocoMetric):
                 'annotation file were not delivered by the dataset (missing or unreadable) and '
                 f'are excluded, as are {self._dropped_boxes} ground-truth box(es) with NaN/inf, '
                 'zero-area or outside coordinates.')
-        return super().compute_metrics(results)
+        self._bbox_results = None
+        out = super().compute_metrics(results)
+        if self.classwise and 'bbox' in self.metrics and self._bbox_results:
+            out.update(self._ap50_per_class(self._bbox_results))
+        return out
+
+    def results2json(self, results: Sequence[dict], outfile_prefix: str) -> Dict[str, str]:
+        files = super().results2json(results, outfile_prefix)
+        if 'bbox' in files:  # kept for the per-class AP@0.5 (the file may be temporary)
+            self._bbox_results = load(files['bbox'])
+        return files
+
+    def _ap50_per_class(self, predictions: list) -> Dict[str, float]:
+        """AP@0.5 of each class: the same COCOeval setting as the metric's own."""
+        coco_eval = COCOeval(self._coco_api, self._coco_api.loadRes(predictions), 'bbox')
+        coco_eval.params.catIds = self.cat_ids
+        coco_eval.params.imgIds = self.img_ids
+        coco_eval.params.maxDets = list(self.proposal_nums)
+        coco_eval.params.iouThrs = self.iou_thrs
+        with contextlib.redirect_stdout(io.StringIO()):  # pycocotools prints its progress
+            coco_eval.evaluate()
+            coco_eval.accumulate()
+        at50 = int(np.argmin(np.abs(np.asarray(self.iou_thrs) - 0.5)))
+        out = {}
+        for k, name in enumerate(self.dataset_meta['classes']):
+            precision = coco_eval.eval['precision'][at50, :, k, 0, -1]
+            precision = precision[precision > -1]
+            out[f'{name}_AP50'] = float(precision.mean()) if precision.size else float('nan')
+        return out

@@ -121,3 +121,27 @@ def test_config_class_absent_from_the_metric_file(tmp_path):
         metric.compute_metrics([(dict(img_id=100), dict(img_id=100))])
     with pytest.raises(DatasetError, match='needs ann_file'):
         CheckedCocoMetric()
+
+
+def test_per_class_ap50_is_returned_and_averages_to_map50(tmp_path):
+    """classwise: each class's AP@0.5 is returned (mmdet only logs it). Hand-checkable: the
+    ground truth as predictions, with every vehicle box moved off its object (IoU 0), gives
+    vehicle 0, the other classes 1, and mAP@0.5 their mean, 0.75."""
+    images, anns = scene()
+    cats = [dict(id=i + 1, name=n) for i, n in enumerate(CLASSES)]
+    path = write_coco(str(tmp_path), images, with_categories(anns, cats), cats, split='val')
+    ds = dataset(tmp_path)
+    samples = gt_as_predictions(ds)
+    for s in samples:
+        p = s['pred_instances']
+        p['bboxes'][p['labels'] == 0] += 1000.0
+    metric = CheckedCocoMetric(ann_file=path, metric='bbox', classwise=True)
+    metric.dataset_meta = ds.metainfo
+    metric.process({}, samples)
+    out = metric.evaluate(len(samples))
+    assert out['coco/vehicle_AP50'] == 0.0
+    for name in CLASSES[1:]:
+        assert out[f'coco/{name}_AP50'] == pytest.approx(1.0)
+    assert np.mean([out[f'coco/{c}_AP50'] for c in CLASSES]) == pytest.approx(0.75)
+    assert out['coco/bbox_mAP_50'] == 0.75
+

@@ -1,0 +1,142 @@
+"""INT8 post-training quantization of an exported detector, the metadata of our ONNX files and
+the refusals of a file that does not fit the config: calibration reads the config's pipeline
+images, the quantized graph has Q/DQ around the network's convolutions and float decoding."""
+
+import os.path as osp
+from collections import Counter
+
+import mmcv
+import numpy as np
+import onnx
+import pytest
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+import mmdet_lite  # noqa: F401
+from mmdet_lite.datasets.synthetic import make_synthetic_dataset
+from mmdet_lite.export import ExportError, export_onnx
+from mmdet_lite.export.deployed_eval import calibration_images, raw_pad_value
+from mmdet_lite.export.onnx_detector import OnnxDetector
+from mmdet_lite.export.quantize import network_nodes, network_output_nodes, quantize_detector
+from mmdet_lite.export.trt_checker import check_trt
+from projects_tests.conftest import REPO_ROOT
+from projects_tests.export.test_anchor_end2end import make_checkpoint
+
+pytest.importorskip('onnxruntime')
+
+CONFIG = osp.join(REPO_ROOT, 'configs/attention_kd/ssd300_vgg16-1-8_synthetic.py')
+SHAPE = (160, 288)
+QDQ = ('QuantizeLinear', 'DequantizeLinear')
+
+
+@pytest.fixture(scope='module')
+def setup(tmp_path_factory):
+    """A tiny synthetic split, the config pointed at it, and a random-weight fp32 export."""
+    root = tmp_path_factory.mktemp('quant')
+    make_synthetic_dataset(str(root / 'data'), num_train=5, num_val=2, seed=4)
+    cfg = Config.fromfile(CONFIG)
+    for loader in ('train_dataloader', 'test_dataloader'):
+        cfg[loader].dataset.data_root = str(root / 'data') + '/'
+    init_default_scope('mmdet')
+    ckpt = make_checkpoint(CONFIG, str(root / 'ssd.pth'), scale=0.03)
+    fp32 = export_onnx(CONFIG, ckpt, SHAPE, str(root / 'ssd.onnx'))
+    images = list(calibration_images(cfg, 3, SHAPE, raw_pad_value(cfg.model.data_preprocessor)))
+    return dict(root=root, cfg=cfg, ckpt=ckpt, fp32=fp32, images=images)
+
+
+def test_calibration_images_are_the_pipeline_images(setup):
+    """Evenly spaced training images (0, 2, 4 of 5), read from disk and resized as the test
+    pipeline does (``Resize`` to 288x160, no keep-ratio), in mmcv's BGR order, not random."""
+    from mmdet.registry import DATASETS
+    cfg = setup['cfg']
+    ds = DATASETS.build(dict(cfg.train_dataloader.dataset, pipeline=[], test_mode=True))
+    for image, index in zip(setup['images'], (0, 2, 4), strict=True):
+        raw = mmcv.imread(ds.get_data_info(index)['img_path'])
+        expected = mmcv.imresize(raw, (SHAPE[1], SHAPE[0])).transpose(2, 0, 1)
+        assert image.dtype == np.float32 and image.shape == (3, *SHAPE)
+        np.testing.assert_array_equal(image, expected.astype(np.float32))
+    with pytest.raises(ExportError, match='--calib 9 is more than the 5 training images'):
+        next(calibration_images(cfg, 9, SHAPE, (0, 0, 0)))
+
+
+def _producers(model):
+    return {o: n for n in model.graph.node for o in n.output}
+
+
+@pytest.mark.parametrize('target', ['onnxruntime', 'tensorrt'])
+def test_quantized_graph_has_int8_convs_and_float_decoding(setup, tmp_path, target):
+    out = str(tmp_path / f'int8_{target}.onnx')
+    summary = quantize_detector(setup['fp32'], out, iter(setup['images']), target=target)
+    assert summary['calibration_images'] == 3
+    fp32, q = onnx.load(setup['fp32']), onnx.load(out)
+    assert q.opset_import[0].version == 13
+    made = _producers(q)
+    inits = {t.name: t for t in q.graph.initializer}
+    convs = [n for n in q.graph.node if n.op_type == 'Conv']
+    assert convs and all(n.name.startswith(('/backbone/', '/neck/', '/bbox_head/'))
+                         for n in convs)
+    for conv in convs:  # input and weight both dequantized int8
+        assert made[conv.input[0]].op_type == 'DequantizeLinear', conv.name
+        assert made[conv.input[1]].op_type == 'DequantizeLinear', conv.name
+        if len(conv.input) > 2 and target == 'tensorrt':
+            assert conv.input[2] in inits  # float bias
+    # decoding, top-k and NMS: the same nodes as in the fp32 file, none quantized
+    # (the opset-13 conversion turns constant attributes into Constant inputs)
+    def decoding(model):
+        return Counter(n.op_type for n in model.graph.node
+                       if not n.name.startswith(('/backbone/', '/neck/', '/bbox_head/'))
+                       and n.op_type not in (*QDQ, 'Constant'))
+    assert decoding(q) == decoding(fp32)
+    assert decoding(q)['NonMaxSuppression'] == 1
+    for node in q.graph.node:
+        if node.op_type == 'QuantizeLinear':  # quantizes a network tensor or the network input
+            src = made.get(node.input[0])
+            assert src is None or src.name.startswith(
+                ('/backbone/', '/neck/', '/bbox_head/', '/normalize/')) or src.op_type in QDQ
+    act_type = {'onnxruntime': onnx.TensorProto.UINT8, 'tensorrt': onnx.TensorProto.INT8}[target]
+    zero_points = [inits[n.input[2]] for n in q.graph.node
+                   if n.op_type == 'QuantizeLinear' and made.get(n.input[0]) is not None]
+    assert zero_points and all(z.data_type == act_type for z in zero_points)
+    if target == 'tensorrt':
+        assert check_trt(q) == []
+        assert not any(onnx.numpy_helper.to_array(z).any() for z in zero_points)  # symmetric
+    det = OnnxDetector(out)
+    assert det.precision == 'int8' and det.input_shape == SHAPE
+    boxes, scores, labels = det(setup['images'][0])
+    ref_boxes, ref_scores, _ = OnnxDetector(setup['fp32'])(setup['images'][0])
+    assert len(scores) and abs(scores[0] - ref_scores[0]) < 0.1
+
+
+def test_keep_float_outputs_leaves_the_output_convs_float(setup, tmp_path):
+    fp32 = onnx.load(setup['fp32'])
+    outputs = network_output_nodes(fp32)
+    assert outputs and set(outputs) <= set(network_nodes(fp32))
+    assert all(n.op_type in ('Conv', 'Reshape', 'Transpose', 'Sigmoid', 'Softmax', 'Concat')
+               for n in fp32.graph.node if n.name in outputs)
+    out = str(tmp_path / 'int8.onnx')
+    quantize_detector(setup['fp32'], out, iter(setup['images']), keep_float_outputs=True)
+    q = onnx.load(out)
+    made = _producers(q)
+    for node in q.graph.node:
+        if node.name in outputs and node.op_type == 'Conv':
+            assert node.input[1] not in made, node.name  # the float weight initializer
+
+
+def test_metadata_and_refusals(setup, tmp_path):
+    det = OnnxDetector(setup['fp32'])
+    assert det.classes == ('vehicle', 'pedestrian', 'scooter', 'bicycle')
+    assert det.input_shape == SHAPE and det.precision == 'fp32'
+    assert det.config == CONFIG
+    det.check_fits(det.classes, SHAPE, 'cfg.py')
+    with pytest.raises(ExportError, match=r"predicts the classes .*'vehicle'.* but other.py "
+                       r"evaluates \['car'\]: pass the config the model was trained with"):
+        det.check_fits(('car', ), SHAPE, 'other.py')
+    with pytest.raises(ExportError, match=r'takes 160x288 .*resizes images to 320x576: export '
+                       r'the checkpoint again with --shape 320 576'):
+        det.check_fits(det.classes, (320, 576), 'other.py')
+    fp16 = export_onnx(CONFIG, setup['ckpt'], SHAPE, str(tmp_path / 'fp16.onnx'), fp16=True)
+    assert OnnxDetector(fp16).precision == 'fp16'
+    with pytest.raises(ExportError, match='fp16 file; quantize the fp32 export'):
+        quantize_detector(fp16, str(tmp_path / 'x.onnx'), iter(setup['images']))
+    with pytest.raises(ExportError, match='not found'):
+        OnnxDetector(str(tmp_path / 'missing.onnx'))
