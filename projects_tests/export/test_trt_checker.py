@@ -81,3 +81,56 @@ def test_cli_exit_code(tmp_path):
     proc = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools', 'check_trt.py'), path],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and 'VIOLATION reciprocal (Reciprocal)' in proc.stdout
+
+
+def test_explicit_quantization_rules():
+    """Q/DQ as TensorRT 8.2 takes them: constant scales, INT8 zero points equal to 0, per-channel
+    scales on weights only, no INT32 (bias) dequantization; a weight reaching its Conv through
+    Q/DQ counts as constant. Each broken rule is reported on its node."""
+    f = TensorProto.FLOAT
+    x = helper.make_tensor_value_info('x', f, [1, 4, 8, 8])
+    y = helper.make_tensor_value_info('y', f, [1, 4, 8, 8])
+    s = helper.make_tensor_value_info('s', f, [])
+    bias_out = helper.make_tensor_value_info('b', f, [4])
+    inits = [numpy_helper.from_array(np.float32(0.1), 'scale'),
+             numpy_helper.from_array(np.int8(0), 'zero'),
+             numpy_helper.from_array(np.int8(3), 'zero_nonzero'),
+             numpy_helper.from_array(np.uint8(128), 'zero_uint8'),
+             numpy_helper.from_array(np.full(4, 0.1, np.float32), 'wscale'),
+             numpy_helper.from_array(np.zeros(4, np.int8), 'wzero'),
+             numpy_helper.from_array(np.ones((4, 4, 1, 1), np.float32), 'w'),
+             numpy_helper.from_array(np.ones(4, np.int32), 'bias_q')]
+    nodes = [
+        helper.make_node('QuantizeLinear', ['x', 'scale', 'zero'], ['xq'], name='q_ok'),
+        helper.make_node('DequantizeLinear', ['xq', 'scale', 'zero'], ['xd'], name='dq_ok'),
+        helper.make_node('QuantizeLinear', ['w', 'wscale', 'wzero'], ['wq'], axis=0,
+                         name='wq_per_channel_ok'),
+        helper.make_node('DequantizeLinear', ['wq', 'wscale', 'wzero'], ['wd'], axis=0,
+                         name='wdq_ok'),
+        helper.make_node('Conv', ['xd', 'wd'], ['c'], name='conv_qdq_weight_ok'),
+        helper.make_node('QuantizeLinear', ['c', 's', 'zero'], ['cq'], name='q_dynamic_scale'),
+        helper.make_node('QuantizeLinear', ['c', 'scale', 'zero_nonzero'], ['cq2'],
+                         name='q_nonzero_zero_point'),
+        helper.make_node('QuantizeLinear', ['c', 'scale', 'zero_uint8'], ['cq3'],
+                         name='q_uint8'),
+        helper.make_node('QuantizeLinear', ['c', 'wscale', 'wzero'], ['cq4'], axis=1,
+                         name='q_per_channel_activation'),
+        helper.make_node('DequantizeLinear', ['cq4', 'wscale', 'wzero'], ['y'], axis=1,
+                         name='dq_per_channel_activation'),
+        helper.make_node('DequantizeLinear', ['bias_q', 'wscale'], ['b'], axis=0,
+                         name='dq_int32_bias'),
+    ]
+    graph = helper.make_graph(nodes, 'g', [x, s], [y, bias_out], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)])
+    found = {(v.node, v.message.split(':')[0].split(' (')[0]) for v in check_trt(model)}
+    by_node = {}
+    for node, message in found:
+        by_node.setdefault(node, []).append(message)
+    assert not {'q_ok', 'dq_ok', 'wq_per_channel_ok', 'wdq_ok', 'conv_qdq_weight_ok'} & set(
+        by_node)
+    assert by_node['q_dynamic_scale'] == ['the scale must be a constant']
+    assert by_node['q_nonzero_zero_point'] == ['zero point INT8 must be INT8 zeros']
+    assert by_node['q_uint8'] == ['zero point UINT8 must be INT8 zeros']
+    assert by_node['q_per_channel_activation'] == ['per-channel scales on an activation']
+    assert by_node['dq_per_channel_activation'] == ['per-channel scales on an activation']
+    assert any('INT32 dequantization' in m for m in by_node['dq_int32_bias'])
