@@ -2,7 +2,7 @@
 
 import statistics
 import time
-from typing import Callable, Optional
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 
 
 def median_ms(fn: Callable[[], object], repeats: int, warmup: int = 3,
@@ -24,4 +24,46 @@ def median_ms(fn: Callable[[], object], repeats: int, warmup: int = 3,
     return statistics.median(times) * 1e3
 
 
-__all__ = ['median_ms']
+def interleaved_rounds(fns: Dict[str, Callable[[], object]], rounds: int = 3, repeats: int = 30,
+                       warmup: int = 5) -> Dict[str, List[float]]:
+    """Time several functions in alternation: ``warmup`` calls of each, then ``rounds`` rounds,
+    each timing every function in turn (A, B, C, A, B, C, ...) as the median of ``repeats``
+    calls. Returns ``{name: [median ms of round 1, round 2, ...]}``. Drifts of the machine (a
+    turbo state, another process) then hit all functions of a round alike, and a ratio is read
+    round by round (:func:`ratio_spread`)."""
+    if rounds < 1:
+        raise ValueError(f'rounds must be >= 1, got {rounds}')
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    out: Dict[str, List[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            out[name].append(median_ms(fn, repeats, warmup=0))
+    return out
+
+
+class Ratio(NamedTuple):
+    """A ratio of two timings over interleaved rounds: the median of the per-round ratios, their
+    range, and whether the rounds disagree by more than ``tolerance`` of the median."""
+    median: float
+    low: float
+    high: float
+    unstable: bool
+
+    def __str__(self) -> str:
+        flag = ' (!)' if self.unstable else ''
+        return f'{self.median:.2f}x [{self.low:.2f}-{self.high:.2f}]{flag}'
+
+
+def ratio_spread(a: Sequence[float], b: Sequence[float], tolerance: float = 0.10) -> Ratio:
+    """``a / b`` round by round (the rounds of :func:`interleaved_rounds`)."""
+    if len(a) != len(b) or not a:
+        raise ValueError(f'need the same non-zero number of rounds, got {len(a)} and {len(b)}')
+    ratios = [x / y for x, y in zip(a, b, strict=True)]
+    mid = statistics.median(ratios)
+    low, high = min(ratios), max(ratios)
+    return Ratio(mid, low, high, (high - low) > tolerance * mid)
+
+
+__all__ = ['Ratio', 'interleaved_rounds', 'median_ms', 'ratio_spread']

@@ -29,3 +29,19 @@ def test_markdown_table_and_files(tmp_path):
     ax.plot([0, 1], [0, 1])
     report.save_figure(fig, str(tmp_path / 't.png'))
     assert (tmp_path / 't.png').stat().st_size > 0
+
+
+def test_interleaved_rounds_alternate_and_ratios_are_read_round_by_round(monkeypatch):
+    order = []
+    monkeypatch.setattr(timing, 'median_ms',
+                        lambda fn, repeats, warmup=0: (fn(), {'A': 10.0, 'B': 20.0}[order[-1]])[1])
+    fns = {'A': lambda: order.append('A'), 'B': lambda: order.append('B')}
+    out = timing.interleaved_rounds(fns, rounds=3, repeats=5, warmup=2)
+    assert order == ['A', 'A', 'B', 'B'] + ['A', 'B'] * 3  # warm-up, then A, B per round
+    assert out == {'A': [10.0] * 3, 'B': [20.0] * 3}
+    r = timing.ratio_spread([10, 12, 11], [20, 20, 20])
+    assert (r.median, r.low, r.high) == (0.55, 0.5, 0.6)
+    assert r.unstable and str(r) == '0.55x [0.50-0.60] (!)'  # rounds 18 % apart
+    assert not timing.ratio_spread([10, 10.4], [20, 20]).unstable
+    with pytest.raises(ValueError, match='same non-zero number of rounds'):
+        timing.ratio_spread([1.0], [1.0, 2.0])
