@@ -9,8 +9,11 @@ Train it with :class:`~mmdet_lite.models.distillers.LocalizationDistiller`, whic
 teacher's distributions.
 """
 
+from typing import Tuple
+
 from mmdet.models.dense_heads import LDHead
 from mmdet.registry import MODELS
+from mmdet.utils import reduce_mean
 
 from .gflv2_head import GFLv2Head
 
@@ -22,5 +25,42 @@ class GFLv2LDHead(GFLv2Head, LDHead):
     Args:
         loss_ld: the LD loss (mmdet's ``KnowledgeDistillationKLDivLoss``, e.g.
             ``loss_weight=0.25, T=10`` as mmdet's LD configs).
+        ld_norm: how the LD term is normalised.
+
+            - ``'reference'`` (default; mmdet's ``LDHead`` and the official LD code): the
+              score-weighted KL, *averaged over the reg_max + 1 bins*, summed over the positive
+              edges of the batch / 4, not normalised. It grows with the batch (the reference
+              setting is 2 images per GPU, averaged over GPUs) and shrinks with the bin count
+              (17 bins in the reference, 8 here), unlike GIoU and DFL beside it.
+            - ``'positives'``: the KL summed over the bins (the divergence itself) and divided
+              by the same factor as GIoU and DFL, the sum of the positives' score weights
+              (all-reduced), so that it is a mean per positive, independent of batch size and
+              bin count. Its ``loss_weight`` is then on DFL's scale.
         Other args: as :class:`GFLv2Head`.
     """
+
+    LD_NORMS = ('reference', 'positives')
+
+    def __init__(self, *args, ld_norm: str = 'reference', **kwargs) -> None:
+        if ld_norm not in self.LD_NORMS:
+            raise ValueError(f'GFLv2LDHead: ld_norm must be one of {self.LD_NORMS}, got '
+                             f'{ld_norm!r}')
+        super().__init__(*args, **kwargs)
+        self.ld_norm = ld_norm
+        self._ld_weight_sums = []
+
+    def loss_by_feat_single(self, *args, **kwargs) -> Tuple:
+        out = super().loss_by_feat_single(*args, **kwargs)
+        self._ld_weight_sums.append(out[-1])  # the level's sum of positive score weights
+        return out
+
+    def loss_by_feat(self, *args, **kwargs) -> dict:
+        self._ld_weight_sums = []
+        losses = super().loss_by_feat(*args, **kwargs)
+        if self.ld_norm == 'positives':
+            # LDHead's own normaliser of GIoU and DFL, recomputed from the levels' weight sums
+            total = reduce_mean(sum(self._ld_weight_sums) + 1e-6).item()
+            scale = (self.reg_max + 1) / total
+            losses['loss_ld'] = [loss * scale for loss in losses['loss_ld']]
+        self._ld_weight_sums = []
+        return losses

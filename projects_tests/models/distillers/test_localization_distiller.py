@@ -71,9 +71,14 @@ def teacher(tmp_path_factory):
     return write_teacher(tmp_path_factory.mktemp('gfl_teacher'))
 
 
-def test_ld_loss_against_naive(teacher):
+@pytest.mark.parametrize('ld_norm', ['reference', 'positives'])
+def test_ld_loss_against_naive(teacher, ld_norm):
+    """LD per level against a loop over the positive edges. 'reference': mmdet's sum over the
+    positives of the score-weighted KL averaged over the bins; 'positives': the KL summed over
+    the bins, divided by the sum of the positives' score weights (GIoU and DFL's normaliser)."""
     torch.manual_seed(0)
     model = build_distiller(*teacher)
+    model.bbox_head.ld_norm = ld_norm
     model.train()
     data = model.data_preprocessor(batch(), True)
     x, samples = data['inputs'], data['data_samples']
@@ -88,12 +93,14 @@ def test_ld_loss_against_naive(teacher):
     labels = head.get_targets(anchors, flags, [s.gt_instances for s in samples],
                               [s.metainfo for s in samples])[1]
     n = head.reg_max + 1
+    wants, weight_sum = [], 0.0
     for lvl in range(len(sizes)):
         pos = (labels[lvl][0] < head.num_classes).nonzero().flatten().tolist()
         want = 0.0
         for k in pos:
             y, xx = divmod(k, sizes[lvl][1])
             w = cls[lvl][0, :, y, xx].sigmoid().max()
+            weight_sum += float(w)
             for e in range(4):
                 s_logits = reg[lvl][0, e * n:(e + 1) * n, y, xx]
                 t_logits = t_reg[lvl][0, e * n:(e + 1) * n, y, xx]
@@ -102,9 +109,16 @@ def test_ld_loss_against_naive(teacher):
                 # mmdet's KL loss averages over the n bins, times T^2; LD sums over the
                 # positives' edges weighted by the student's score, / 4 edges, x 0.25
                 want += 0.25 * w * kl / n * T * T / 4
+        wants.append(float(want))
+    assert weight_sum > 0
+    for lvl, want in enumerate(wants):
+        if ld_norm == 'positives':  # the divergence over the bins, per unit of score weight
+            want = want * n / weight_sum
         got = losses['loss_ld'][lvl].item()
-        assert abs(got - float(want)) <= 1e-4 * max(abs(float(want)), 1e-6), lvl
+        assert abs(got - want) <= 1e-4 * max(abs(want), 1e-6), lvl
     assert sum(losses['loss_ld']).item() > 0
+    with pytest.raises(ValueError, match="ld_norm must be one of .*'positives'"):
+        type(head)(num_classes=4, in_channels=8, ld_norm='sum')
 
 
 def test_teacher_frozen_and_checkpoint_loads_into_plain_student(teacher, tmp_path):

@@ -132,3 +132,25 @@ def test_eq5_gradients_reach_the_student_only():
     assert t.grad is None and a.grad is None
     with pytest.raises(ValueError, match='guided layer 0'):
         AttentionImitationLoss()([s], [t[:, :2]], None)
+
+
+def test_covered_mean_normalisation_hand_case_and_loss_ratio():
+    """'covered_mean' (a departure from Eq. 5): image 0's map [0, 0.02; 0.06, 0] has covered
+    mean 0.04 and becomes [0, 0.5; 1.5, 0]; image 1 covers nothing and stays 0. With feature
+    differences of 1 (C = 1): Eq. 5 as printed gives (0.02^2 + 0.06^2) / 4 / (2 N = 4) = 2.5e-4,
+    the normalised map (0.5^2 + 1.5^2) / 4 / 4 = 0.15625, SimpleDis (A = 1) 8 / 4 / 4 = 0.5:
+    the attention loss goes from 5e-4 to 0.31 of SimpleDis's."""
+    a = torch.tensor([[[0.0, 0.02], [0.06, 0.0]], [[0.0, 0.0], [0.0, 0.0]]])
+    norm = AttentionImitationLoss.normalize_covered(a)
+    assert torch.allclose(norm, torch.tensor([[[0.0, 0.5], [1.5, 0.0]], [[0.0] * 2] * 2]))
+    s, t = [torch.zeros(2, 1, 2, 2)], [torch.ones(2, 1, 2, 2)]
+    printed = AttentionImitationLoss()(s, t, [a]).item()
+    covered = AttentionImitationLoss(attention_norm='covered_mean')(s, t, [a]).item()
+    simple = AttentionImitationLoss()(s, t, None).item()
+    assert printed == pytest.approx(2.5e-4)
+    assert covered == pytest.approx(0.15625)
+    assert simple == pytest.approx(0.5)
+    # SimpleDis is unchanged by the switch (no map to normalise)
+    assert AttentionImitationLoss(attention_norm='covered_mean')(s, t, None).item() == simple
+    with pytest.raises(ValueError, match="attention_norm must be one of .*'covered_mean'"):
+        AttentionImitationLoss(attention_norm='mean')
