@@ -1,5 +1,6 @@
 """End-to-end on a tiny synthetic split: `mim train` (installed package), kill + `--resume`,
-`mim test` with the COCO table, and mmdet's DetInferencer on the checkpoint."""
+`mim test` with the COCO table, the ONNX export and its COCO table (tools/export_onnx.py,
+tools/test_deployed.py), and mmdet's DetInferencer on the checkpoint."""
 
 import glob
 import json
@@ -81,8 +82,9 @@ def test_mim_train_kill_resume_test_and_inferencer(workspace):
 
     # 5. the exported graph reproduces tools/test.py's mAP (tools/test_deployed.py)
     onnx_file = str(workspace / 'w16.onnx')
-    run([sys.executable, osp.join(repo, 'tools/export_onnx.py'), osp.join(repo, CONFIG), ckpt,
-         '--shape', '160', '288', '--out', onnx_file], cwd=workspace, timeout=300)
+    out = run([sys.executable, osp.join(repo, 'tools/export_onnx.py'), osp.join(repo, CONFIG),
+               ckpt, '--shape', '160', '288', '--out', onnx_file], cwd=workspace, timeout=300)
+    assert 'TensorRT 8.2 parser check: pass' in out
     out = run([sys.executable, osp.join(repo, 'tools/test_deployed.py'), osp.join(repo, CONFIG),
                onnx_file, '--compare', ckpt, '--json', str(workspace / 'deployed.json')],
               cwd=workspace, timeout=300)

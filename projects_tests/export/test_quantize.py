@@ -122,7 +122,7 @@ def test_keep_float_outputs_leaves_the_output_convs_float(setup, tmp_path):
             assert node.input[1] not in made, node.name  # the float weight initializer
 
 
-def test_metadata_and_refusals(setup, tmp_path):
+def test_metadata_fp16_and_refusals(setup, tmp_path):
     det = OnnxDetector(setup['fp32'])
     assert det.classes == ('vehicle', 'pedestrian', 'scooter', 'bicycle')
     assert det.input_shape == SHAPE and det.precision == 'fp32'
@@ -136,6 +136,16 @@ def test_metadata_and_refusals(setup, tmp_path):
         det.check_fits(det.classes, (320, 576), 'other.py')
     fp16 = export_onnx(CONFIG, setup['ckpt'], SHAPE, str(tmp_path / 'fp16.onnx'), fp16=True)
     assert OnnxDetector(fp16).precision == 'fp16'
+    # ONNX NonMaxSuppression is float32-only: the fp16 file casts its boxes and scores back
+    # (onnxruntime refused the whole graph before), and it detects what the fp32 file does
+    model = onnx.load(fp16)
+    nms = [n for n in model.graph.node if n.op_type == 'NonMaxSuppression']
+    made = _producers(model)
+    assert [made[i].op_type for i in nms[0].input[:2]] == ['Cast', 'Cast']
+    assert check_trt(model) == []
+    _, s16, _ = OnnxDetector(fp16)(setup['images'][0])
+    _, s32, _ = det(setup['images'][0])
+    assert len(s16) and abs(s16[0] - s32[0]) <= 1e-2 * s32[0]
     with pytest.raises(ExportError, match='fp16 file; quantize the fp32 export'):
         quantize_detector(fp16, str(tmp_path / 'x.onnx'), iter(setup['images']))
     with pytest.raises(ExportError, match='not found'):
