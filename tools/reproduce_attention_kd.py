@@ -3,8 +3,10 @@
     python tools/reproduce_attention_kd.py [--student vgg16-1-8] [--work-dir DIR] [--force]
     make ablation-agkd
 
-Trains, with the CPU-sized synthetic configs (288x160, 12 epochs), one after the other: the
-half-width VGG16 SSD teacher, then the student from scratch, with SimpleDis (A = 1) and with
+Trains, with the CPU-sized synthetic configs (288x160; teacher and 1/8 student: 4 epochs from
+their synthetic backbone pre-trainings, ``make pretrain-agkd``; the other students 12 epochs from
+scratch), one after the other: the half-width VGG16 SSD teacher, then the student alone, with
+SimpleDis (A = 1) and with
 AttentionDis (Eq. 1-5) and, where the student has the config, AttentionDis with its maps
 normalised over the covered cells (a departure from Eq. 5), all with the same budget;
 evaluates each with the COCO metric on the synthetic val split and writes
@@ -51,8 +53,10 @@ def main(argv: Optional[List[str]] = None) -> None:
                  args.force_teacher, args.cfg_options, args.latency_shape,
                  title=f'Attention-guided KD (Table 1, {STUDENTS[args.student]}) on the built-in '
                  'synthetic benchmark',
-                 note='Synthetic configs (288x160, 12 epochs, same budget for every row); '
-                 'params / GMACs / CPU ms per image at 288x160.', seeds=args.seeds,
+                 note='Synthetic configs (288x160, the same budget for every row: 4 epochs from '
+                 'the synthetic backbone pre-training for the teacher and the 1/8 student, 12 from '
+                 'scratch for the others); params / GMACs / CPU ms per image at 288x160.',
+                 seeds=args.seeds,
                  report_only=args.report_only, adopt=args.adopt)
 
 
