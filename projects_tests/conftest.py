@@ -65,11 +65,14 @@ def switch_chain(path: str) -> tuple:
 
 def configs_to_train(paths: list) -> list:
     """Every family root, and each distinct chain of switches once (of two twins, the synthetic
-    one). Building every config is ``test_configs.py``'s job; one training step per code path
-    is enough."""
+    one); not the pre-training configs, which train their base's model on another split.
+    Building every config is ``test_configs.py``'s job; one training step per code path is
+    enough."""
     order = sorted(paths, key=lambda p: (not p.endswith('_synthetic.py'), p))
     seen, kept = set(), []
     for path in order:
+        if '_pretrain_' in osp.basename(path):  # its base's code path on another split
+            continue
         chain = switch_chain(path)
         if len(chain) == 1 or chain not in seen:
             kept.append(path)
