@@ -117,7 +117,9 @@ def _shipped_pretrained(path):
 SHIPPED = {}
 for _path in CONFIGS:
     with open(_path) as _f:
-        _candidate = 'Pretrained' in _f.read()
+        _text = _f.read()
+    # a config that names a backbone file (or inherits 'Pretrained' and points it elsewhere)
+    _candidate = 'Pretrained' in _text or 'backbone_checkpoint' in _text
     # a config inherits it from one that says so; parse only the families that do
     if _candidate or 'mobile_centernet' in _path:
         _found = _shipped_pretrained(_path)
