@@ -21,11 +21,11 @@ import os
 import os.path as osp
 import subprocess
 import sys
-from typing import Dict, List, Optional
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.benchmark.report import write_markdown
-from mmdet_lite.benchmark.timing import interleaved_rounds, ratio_spread
+from mmdet_lite.benchmark.timing import interleaved_rounds, ort_runner, ratio_spread
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FAMILIES = {
@@ -34,8 +34,8 @@ FAMILIES = {
                 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py', 'epoch_3.pth'),
     'rdl72': ('RefineDetLite72 (basic, Table 3 row c)',
               'configs/refinedet_lite/refinedet-lite_table3-c_synthetic.py', 'epoch_4.pth'),
-    'ssd_1_8': ('SSD300 1/8 VGG16 (scratch)',
-                'configs/attention_kd/ssd300_vgg16-1-8_synthetic.py', 'epoch_3.pth'),
+    'ssd_1_8': ('SSD300 1/8 VGG16 (pre-trained backbone)',
+                'configs/attention_kd/ssd300_vgg16-1-8_synthetic.py', 'epoch_4.pth'),
     'effnet_lite1': ('EfficientNet-Lite1 + PAN + GFLv2',
                      'configs/effnet_gfl/effnet-gfl_row4-dense_lite1-416-silu-gflv2-amp_synthetic.py',
                      'epoch_12.pth'),
@@ -70,81 +70,85 @@ def checkpoint_for(key: str, given: Dict[str, str], work_dir: str) -> str:
     return ckpt
 
 
-def family_files(key: str, ckpt: str, work_dir: str, calib: int) -> Dict[str, str]:
-    """fp32 / fp16 / int8 (onnxruntime) / int8 (tensorrt) files of one checkpoint."""
-    from mmengine.config import Config
+class Family(NamedTuple):
+    """A family's config read once: the config, its test input size (H, W), raw pad value and
+    classes."""
+    config: str
+    cfg: object
+    shape: Tuple[int, int]
+    pad: float
+    classes: List[str]
 
-    from mmdet_lite.export import export_onnx
-    from mmdet_lite.export.deployed_eval import (
-        calibration_images,
-        raw_pad_value,
-        test_pipeline_shape,
-    )
-    from mmdet_lite.export.quantize import quantize_detector
+
+def load_family(key: str) -> Family:
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from mmdet_lite.export.deployed_eval import raw_pad_value, test_pipeline_shape
+    from mmdet_lite.export.export_onnx import dataset_classes
     config = osp.join(ROOT, FAMILIES[key][1])
     cfg = Config.fromfile(config)
-    shape = test_pipeline_shape(cfg)
-    out = osp.join(work_dir, key)
+    init_default_scope(cfg.get('default_scope', 'mmdet'))
+    return Family(config, cfg, test_pipeline_shape(cfg),
+                  raw_pad_value(cfg.model.get('data_preprocessor', {})),
+                  list(dataset_classes(cfg)))
+
+
+def family_files(fam: Family, ckpt: str, out: str, calib: int) -> Dict[str, str]:
+    """fp32 / fp16 / int8 (onnxruntime) / int8 (tensorrt) files of one checkpoint."""
+    from mmdet_lite.export import export_onnx
+    from mmdet_lite.export.deployed_eval import calibration_images
+    from mmdet_lite.export.quantize import quantize_detector
     os.makedirs(out, exist_ok=True)
-    files = dict(fp32=export_onnx(config, ckpt, shape, osp.join(out, 'fp32.onnx')),
-                 fp16=export_onnx(config, ckpt, shape, osp.join(out, 'fp16.onnx'), fp16=True))
-    pad = raw_pad_value(cfg.model.get('data_preprocessor', {}))
+    files = dict(
+        fp32=export_onnx(fam.config, ckpt, fam.shape, osp.join(out, 'fp32.onnx')),
+        fp16=export_onnx(fam.config, ckpt, fam.shape, osp.join(out, 'fp16.onnx'), fp16=True))
     for target in ('onnxruntime', 'tensorrt'):
         path = osp.join(out, f'int8_{target}.onnx')
-        quantize_detector(files['fp32'], path, calibration_images(cfg, calib, shape, pad),
-                          target=target)
+        quantize_detector(files['fp32'], path,
+                          calibration_images(fam.cfg, calib, fam.shape, fam.pad), target=target)
         files[f'int8_{target}'] = path
     return files
 
 
-def evaluate_family(key: str, ckpt: str, files: Dict[str, str]) -> Dict[str, float]:
+def evaluate_family(fam: Family, ckpt: str, files: Dict[str, str]) -> Dict[str, float]:
     """mAP@0.5 (unrounded) of the checkpoint and of each file, one pass over the val split."""
-    from mmengine.config import Config
-    from mmengine.registry import init_default_scope
-
     from mmdet_lite.export import load_detector
     from mmdet_lite.export.deployed_eval import (
         evaluate_models,
         onnx_predictor,
         pytorch_predictor,
-        raw_pad_value,
     )
-    from mmdet_lite.export.export_onnx import dataset_classes
     from mmdet_lite.export.onnx_detector import OnnxDetector
-    config = osp.join(ROOT, FAMILIES[key][1])
-    cfg = Config.fromfile(config)
-    init_default_scope(cfg.get('default_scope', 'mmdet'))
-    classes = list(dataset_classes(cfg))
-    pad = raw_pad_value(cfg.model.get('data_preprocessor', {}))
-    predictors = {'pytorch': pytorch_predictor(load_detector(config, ckpt)[0])}
+    predictors = {'pytorch': pytorch_predictor(load_detector(fam.config, ckpt)[0])}
     for name, path in files.items():
-        predictors[name] = onnx_predictor(OnnxDetector(path), pad, len(classes))
-    results = evaluate_models(cfg, predictors)
+        predictors[name] = onnx_predictor(OnnxDetector(path), fam.pad, len(fam.classes))
+    results = evaluate_models(fam.cfg, predictors)
     out = {}
     for name, metrics in results.items():
-        per_class = [metrics[f'coco/{c}_AP50'] for c in classes]
+        per_class = [metrics[f'coco/{c}_AP50'] for c in fam.classes]
         out[name] = sum(per_class) / len(per_class)
-        for c, v in zip(classes, per_class, strict=True):
+        for c, v in zip(fam.classes, per_class, strict=True):
             out[f'{name}/{c}'] = v
     return out
 
 
 def time_family(files: Dict[str, str], rounds: int, repeats: int) -> Dict[str, list]:
     """fp32 and int8 (onnxruntime) at 1 and 2 threads, interleaved rounds."""
-    import numpy as np
-    import onnxruntime as ort
-
-    def runner(path: str, threads: int):
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        sess = ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
-        inp = sess.get_inputs()[0]
-        x = np.random.default_rng(0).uniform(0, 255, inp.shape).astype(np.float32)
-        return lambda: sess.run(None, {inp.name: x})
-    fns = {f'{p}_{t}t': runner(files[name], t) for t in (1, 2)
+    fns = {f'{p}_{t}t': ort_runner(files[name], t) for t in (1, 2)
            for p, name in (('fp32', 'fp32'), ('int8', 'int8_onnxruntime'))}
     return interleaved_rounds(fns, rounds=rounds, repeats=repeats)
+
+
+def profile_family(files: Dict[str, str]) -> Dict[str, dict]:
+    """Where the 1-thread time of the fp32 and int8 (onnxruntime) files goes, by operator."""
+    from mmdet_lite.benchmark.ort_profile import format_top, int8_share, profile_op_types
+    out = {}
+    for name in ('fp32', 'int8_onnxruntime'):
+        times = profile_op_types(files[name], threads=1)
+        out[name] = dict(top=format_top(times), shares=int8_share(times),
+                         ops=[t._asdict() for t in times])
+    return out
 
 
 def report(rows: List[dict], work_dir: str) -> str:
@@ -172,7 +176,18 @@ def report(rows: List[dict], work_dir: str) -> str:
             f"| {ratio_spread(t['fp32_1t'], t['int8_1t'])} "
             f"| {ms('fp32_2t'):.1f} / {ms('int8_2t'):.1f} "
             f"| {ratio_spread(t['fp32_2t'], t['int8_2t'])} |")
-    lines += ['', 'Differences in brackets: fp32 and fp16 to PyTorch, int8 to fp32.']
+    lines += ['', 'Differences in brackets: fp32 and fp16 to PyTorch, int8 to fp32.', '',
+              "Where the 1-thread time goes (onnxruntime's profiler, 10 runs, node time by "
+              'operator; the int8 file split into int8 kernels, Q/DQ conversions and float '
+              'operators):', '',
+              '| family | fp32: largest operators | int8: largest operators '
+              '| int8 file: int8 / conversions / float |', '|---|---|---|---|']
+    for r in rows:
+        p = r['profile']
+        sh = p['int8_onnxruntime']['shares']
+        lines.append(f"| {r['label']} | {p['fp32']['top']} | {p['int8_onnxruntime']['top']} "
+                     f"| {100 * sh['int8']:.0f} % / {100 * sh['conversion']:.0f} % / "
+                     f"{100 * sh['float']:.0f} % |")
     return write_markdown(lines, osp.join(work_dir, 'deployment.md'))
 
 
@@ -186,13 +201,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     rows, failed = [], []
     for key in args.families:
         ckpt = checkpoint_for(key, given, args.work_dir)
-        files = family_files(key, ckpt, args.work_dir, args.calib)
+        fam = load_family(key)
+        files = family_files(fam, ckpt, osp.join(args.work_dir, key), args.calib)
         print(f'== {key}: evaluating the checkpoint and {len(files)} files', flush=True)
-        from mmdet_lite.export.onnx_detector import OnnxDetector
-        row = dict(key=key, label=FAMILIES[key][0], checkpoint=ckpt,
-                   shape=list(OnnxDetector(files['fp32']).input_shape),
-                   map50=evaluate_family(key, ckpt, files),
-                   rounds=time_family(files, args.rounds, args.repeats))
+        row = dict(key=key, label=FAMILIES[key][0], checkpoint=ckpt, shape=list(fam.shape),
+                   map50=evaluate_family(fam, ckpt, files),
+                   rounds=time_family(files, args.rounds, args.repeats),
+                   profile=profile_family(files))
         rows.append(row)
         m, t = row['map50'], row['rounds']
         speed = ratio_spread(t['fp32_1t'], t['int8_1t'])

@@ -9,6 +9,7 @@ import os
 import os.path as osp
 import shutil
 import tempfile
+from typing import List, Optional
 
 import mmcv
 
@@ -18,7 +19,7 @@ from mmdet_lite.utils.checkpoint_fit import CheckpointMismatchError
 from mmdet_lite.utils.output_paths import refuse_overwriting_input
 
 
-def main() -> None:
+def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config')
     parser.add_argument('checkpoint')
@@ -28,7 +29,7 @@ def main() -> None:
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--allow-partial', action='store_true',
                         help='load a checkpoint that does not fit the config (partial load)')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     for path in (args.config, args.checkpoint, args.image):
         if not osp.isfile(path):
             raise SystemExit(f"'{path}' not found.")

@@ -13,6 +13,7 @@ plain student config. The file is checked against TensorRT 8.2's parser (tools/c
 import argparse
 import os.path as osp
 import sys
+from typing import List, Optional
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.export import ExportError, export_onnx
@@ -20,7 +21,7 @@ from mmdet_lite.export.trt_checker import check_trt
 from mmdet_lite.utils.output_paths import refuse_overwriting_input
 
 
-def main() -> None:
+def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('config')
     parser.add_argument('checkpoint')
@@ -30,7 +31,7 @@ def main() -> None:
                         help='half-precision weights and compute (float32 inputs/outputs)')
     parser.add_argument('--opset', type=int, default=11, choices=(11, 13),
                         help='ONNX opset (11: what TensorRT 8.2 parses best; 13: per-channel Q/DQ)')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     refuse_overwriting_input(args.out, args.config, args.checkpoint)
     try:
         out = export_onnx(args.config, args.checkpoint, tuple(args.shape), args.out,

@@ -66,4 +66,25 @@ def ratio_spread(a: Sequence[float], b: Sequence[float], tolerance: float = 0.10
     return Ratio(mid, low, high, (high - low) > tolerance * mid)
 
 
-__all__ = ['Ratio', 'interleaved_rounds', 'median_ms', 'ratio_spread']
+def ort_session(path: str, threads: int):
+    """A CPU onnxruntime session of ``path`` with ``threads`` intra-op threads (0: onnxruntime's
+    default, all physical cores) and one inter-op thread."""
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    return ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
+
+
+def ort_runner(path: str, threads: int) -> Callable[[], object]:
+    """A no-argument call of the file's session on a fixed random input of the file's own
+    (static) input shape; session creation is excluded from what a timing of it measures."""
+    import numpy as np
+    sess = ort_session(path, threads)
+    inp = sess.get_inputs()[0]
+    x = np.random.default_rng(0).uniform(0, 255, inp.shape).astype(np.float32)
+    return lambda: sess.run(None, {inp.name: x})
+
+
+__all__ = ['Ratio', 'interleaved_rounds', 'median_ms', 'ort_runner', 'ort_session',
+           'ratio_spread']

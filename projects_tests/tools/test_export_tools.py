@@ -22,12 +22,12 @@ def test_latency_report(tmp_path):
     rows = [dict(key='mcn_w16', label='W16', shape=[320, 576], params_m=1.6, gmacs=5.7,
                  onnx_mb=6.2, onnx_fp16_mb=3.1, onnx_int8_mb=1.7,
                  **timings(ort_1t=[100.0, 100.0, 110.0], ort_1t_int8=[50.0, 40.0, 55.0],
-                           ort_all=[60.0] * 3, ort_all_int8=[30.0] * 3, torch=[150.0] * 3)),
+                           ort_2t=[60.0] * 3, ort_2t_int8=[30.0] * 3, torch=[150.0] * 3)),
             dict(key='centernet_r18', label='R18', shape=[320, 576], params_m=14.2, gmacs=9.2,
                  onnx_mb=54.0, onnx_fp16_mb=27.0, onnx_int8_mb=14.0,
-                 **timings(ort_1t=[250.0] * 3, ort_1t_int8=[100.0] * 3, ort_all=[150.0] * 3,
-                           ort_all_int8=[75.0] * 3, torch=[300.0] * 3))]
-    rate = dict(ort_1t_gmacs_per_s=57.0, ort_all_gmacs_per_s=100.0)
+                 **timings(ort_1t=[250.0] * 3, ort_1t_int8=[100.0] * 3, ort_2t=[150.0] * 3,
+                           ort_2t_int8=[75.0] * 3, torch=[300.0] * 3))]
+    rate = dict(ort_1t_gmacs_per_s=57.0, ort_2t_gmacs_per_s=100.0)
     text = tool.write_report(rows, rate, str(tmp_path), rounds=3)
     # ours / peer per round: 0.40, 0.40, 0.44 (fp32 1 thread); 0.50, 0.40, 0.55 (int8)
     assert ('| W16 / R18 | 0.40x [0.40-0.44] | 0.50x [0.40-0.55] (!) | 0.40x [0.40-0.40] '
