@@ -1,12 +1,14 @@
 """Reproduce the EfficientNet-Lite + GFLv2 paper's Table 2 rows 3-5 on the synthetic benchmark.
 
-    python tools/reproduce_effnet_gfl.py [--rows teacher 3 4 5 4-dense] [--work-dir DIR] [--force]
+    python tools/reproduce_effnet_gfl.py [--rows teacher 3 4-dense 4 5 5-positives] [--seeds 3]
+        [--work-dir DIR] [--force]
     make ablation-effnet
 
 Trains, with the CPU-sized synthetic configs (288x160, 12 epochs, the same budget for every row),
 one after the other: the Lite3 GFLv2 teacher (for localization distillation), row 3 (Lite1, SiLU,
-GFLv1, mixed precision), row 4 (+ GFLv2, 2:4 sparsity from epoch 6), row 5 (+ LD from the teacher)
-and row 4 without sparsity (the accuracy cost of 2:4). Evaluates each with the COCO metric on the
+GFLv1, mixed precision), row 4 without sparsity (GFLv2 over GFLv1), row 4 (+ 2:4 sparsity from
+epoch 6: its cost), row 5 (+ LD from the teacher, the reference normalisation) and row 5 with LD
+normalised per positive (``ld_norm='positives'``). Evaluates each with the COCO metric on the
 synthetic val split and writes ``ablation.md``/``ablation.png`` (mAP@0.5, per-class AP@0.5,
 params, GMACs and CPU ms per image at 288x160, training time). Finished rows are reused
 (``--force`` retrains the students, ``--force-teacher`` the teacher). On CPU the mixed precision
@@ -30,14 +32,20 @@ ROWS = {
               config=f'{EG}row2_lite1-416-mish-gflv1_synthetic.py'),
     '3': dict(name='(3) Lite1 416 SiLU GFLv1 + AMP',
               config=f'{EG}row3_lite1-416-silu-gflv1-amp_synthetic.py'),
-    '4': dict(name='(4) + GFLv2 + 2:4 sparsity', config=ROW4),
-    '5': dict(name='(5) + localization distillation',
-              config=f'{EG}row5_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py',
-              eval_config=ROW4, baseline='(4) + GFLv2 + 2:4 sparsity'),
     # the paper's claim is GFLv2 over GFLv1 at equal density: row 4 dense vs row 3
     '4-dense': dict(name='(4) without 2:4 sparsity',
                     config=f'{EG}row4-dense_lite1-416-silu-gflv2-amp_synthetic.py',
                     baseline='(3) Lite1 416 SiLU GFLv1 + AMP'),
+    # the cost of 2:4 sparsity: expected at most level with the dense row (direction -1)
+    '4': dict(name='(4) + GFLv2 + 2:4 sparsity', config=ROW4,
+              baseline='(4) without 2:4 sparsity', direction=-1),
+    '5': dict(name='(5) + localization distillation',
+              config=f'{EG}row5_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py',
+              eval_config=ROW4, baseline='(4) + GFLv2 + 2:4 sparsity'),
+    '5-positives': dict(
+        name='(5) + LD normalised per positive',
+        config=f'{EG}row5-positives_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py',
+        eval_config=ROW4, baseline='(4) + GFLv2 + 2:4 sparsity'),
 }
 
 
@@ -49,7 +57,7 @@ def runs(rows: List[str]) -> List[dict]:
 def main(argv: Optional[List[str]] = None) -> None:
     parser = ablation_parser(__doc__.split('\n\n')[0], 'work_dirs/ablation_effnet', (160, 288))
     parser.add_argument('--rows', nargs='+', choices=list(ROWS),
-                        default=['teacher', '3', '4', '5', '4-dense'])
+                        default=['teacher', '3', '4-dense', '4', '5', '5-positives'])
     args = parser.parse_args(argv)
     run_ablation(runs(args.rows), args.work_dir, ROOT, args.data, args.force,
                  args.force_teacher, args.cfg_options, args.latency_shape,
