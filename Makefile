@@ -73,8 +73,9 @@ $(MCN_TEACHER_BACKBONE):
 ablation-mcn: install $(MCN_TEACHER_BACKBONE)
 	$(PY) tools/reproduce_mobile_centernet.py --work-dir work_dirs/ablation_mcn --seeds 3
 
-# One-off: pre-train the backbones of the SSD teacher and the 1/8 VGG16 student that the
-# synthetic attention-KD rows load (not shipped); file targets, made by ablation-agkd if missing
+# One-off: pre-train the backbones of the SSD teacher (not shipped) and the 1/8 VGG16
+# student (shipped, 1.3 MiB) that the synthetic attention-KD rows load; file targets, made by
+# ablation-agkd if missing
 AGKD_BACKBONES := checkpoints/ssd300_vgg16_teacher_pretrain_synthetic.pth \
 	checkpoints/ssd300_vgg16-1-8_pretrain_synthetic.pth
 pretrain-agkd: install $(AGKD_BACKBONES)
@@ -105,8 +106,9 @@ $(RDL_BACKBONE):
 ablation-rdl: install $(RDL_BACKBONE)
 	$(PY) tools/reproduce_refinedet_lite.py --work-dir work_dirs/ablation_rdl --seeds 3
 
-# One-off: pre-train the EfficientNet-Lite1 (rows 3-5) and Lite3 (LD teacher) backbones on the
-# synthetic pre-training split; file targets (the rows load them once switched to this regime)
+# One-off: pre-train the EfficientNet-Lite1 (rows 3-5, shipped) and Lite3 (LD teacher, not
+# shipped) backbones on the synthetic pre-training split; file targets, made by ablation-effnet
+# if missing
 EFFNET_BACKBONES := checkpoints/effnet-gfl_lite1-silu_pretrain_synthetic.pth \
 	checkpoints/effnet-gfl_teacher-lite3_pretrain_synthetic.pth
 pretrain-effnet: install $(EFFNET_BACKBONES)
@@ -119,7 +121,7 @@ $(EFFNET_BACKBONES): checkpoints/effnet-gfl_%_pretrain_synthetic.pth:
 
 # Table 2 rows 3, 4 dense, 4 (2:4), 5 (LD, reference) and 5 (LD per positive), 3 seeds per
 # student row (teacher once)
-ablation-effnet: install
+ablation-effnet: install $(EFFNET_BACKBONES)
 	$(PY) tools/reproduce_effnet_gfl.py --work-dir work_dirs/ablation_effnet --seeds 3
 
 benchmark-kd: install

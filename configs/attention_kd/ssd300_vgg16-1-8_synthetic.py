@@ -1,5 +1,6 @@
 # 1/8 VGG16 SSD student on the synthetic benchmark, the teacher's schedule (4 epochs) from its own
-# synthetic backbone pre-training (ssd300_vgg16-1-8_pretrain_synthetic.py, `make pretrain-agkd`).
+# synthetic backbone pre-training (ssd300_vgg16-1-8_pretrain_synthetic.py; shipped, 1.3 MiB,
+# `make pretrain-agkd` remakes it).
 _base_ = './ssd300_vgg16_teacher_synthetic.py'
 backbone_checkpoint = \
     '{{ fileDirname }}/../../checkpoints/ssd300_vgg16-1-8_pretrain_synthetic.pth'

@@ -10,8 +10,8 @@ _base_ = [
 # As the Mobile CenterNet and RefineDetLite rows, the backbone starts from a pre-training of this
 # detector on the disjoint, differently seeded data/synthetic_pretrain split
 # (ssd300_vgg16_teacher_pretrain_synthetic.py), as the paper's VGG16 starts from ImageNet; neck
-# and head from scratch. Not shipped: `make pretrain-agkd` makes it and the 1/8 student's once,
-# and `make ablation-agkd` does so when they are missing. From scratch instead:
+# and head from scratch. Not shipped: `make pretrain-agkd` makes it once (the 1/8
+# student's is shipped), and `make ablation-agkd` does so when it is missing. From scratch instead:
 # --cfg-options model.backbone.init_cfg=None with the 12-epoch schedule (adam_12e_quick.py).
 backbone_checkpoint = \
     '{{ fileDirname }}/../../checkpoints/ssd300_vgg16_teacher_pretrain_synthetic.pth'
