@@ -52,6 +52,18 @@ def load_config(args: Namespace) -> Config:
     return cfg
 
 
+def _how_to_make(ckpt: str) -> str:
+    """The fix for a missing backbone file: the synthetic pre-trainings under ``checkpoints/``
+    are Makefile file targets of the repository (shipped ones come with the checkout)."""
+    path = osp.normpath(ckpt)
+    if osp.basename(osp.dirname(path)) != 'checkpoints':
+        return 'Check the path.'
+    rel = f'checkpoints/{osp.basename(path)}'
+    return (f'A synthetic pre-training is made once in a checkout: run `make {rel}` in the '
+            'repository root (see the comment in the config; a shipped one comes with the '
+            'checkout: `git checkout -- ' + rel + '`).')
+
+
 def check_pretrained_weights(cfg: Config) -> None:
     """Refuse to train when a ``Pretrained`` ``init_cfg`` of the model names a local file that
     does not exist (mmengine would stop deep inside weight initialisation), saying how the file
@@ -66,11 +78,8 @@ def check_pretrained_weights(cfg: Config) -> None:
                     if isinstance(ckpt, str) and '://' not in ckpt and not osp.isfile(ckpt):
                         raise FileNotFoundError(
                             f'{key}.init_cfg loads pre-trained weights from {ckpt}, which does '
-                            'not exist. The synthetic pre-trainings are made once in a '
-                            'checkout by `make pretrain-mcn` / `make pretrain-mcn-teacher` / '
-                            '`make pretrain-rdl` (see the comment in the config); to train '
-                            'from scratch instead, add '
-                            f'--cfg-options {key}.init_cfg=None.')
+                            f'not exist. {_how_to_make(ckpt)} To train from scratch instead, '
+                            f'add --cfg-options {key}.init_cfg=None.')
             for k, v in node.items():
                 walk(v, f'{key}.{k}')
 

@@ -53,13 +53,19 @@ def test_missing_pretrained_weights_named_with_the_fix(tmp_path):
     from mmengine.config import Config
 
     from mmdet_lite.utils.runner_setup import check_pretrained_weights
-    ckpt = tmp_path / 'backbone.pth'
+    (tmp_path / 'checkpoints').mkdir()
+    ckpt = tmp_path / 'checkpoints' / 'backbone.pth'
     cfg = Config(dict(model=dict(type='SingleStageDetector', backbone=dict(
         type='Res2NetLite', init_cfg=dict(type='Pretrained', checkpoint=str(ckpt))))))
     with pytest.raises(FileNotFoundError, match=r'model.backbone.init_cfg loads .*backbone.pth, '
-                       r'which does not exist.*make pretrain-rdl.*--cfg-options '
-                       r'model.backbone.init_cfg=None'):
+                       r'which does not exist.*run `make checkpoints/backbone.pth` in the '
+                       r'repository root.*--cfg-options model.backbone.init_cfg=None'):
         check_pretrained_weights(cfg)
+    # a path outside checkpoints/ is the user's: no Makefile target to name
+    cfg.model.backbone.init_cfg.checkpoint = str(tmp_path / 'mine.pth')
+    with pytest.raises(FileNotFoundError, match=r'does not exist. Check the path.'):
+        check_pretrained_weights(cfg)
+    cfg.model.backbone.init_cfg.checkpoint = str(ckpt)
     ckpt.write_bytes(b'')
     check_pretrained_weights(cfg)  # present: the loader checks its content
     cfg.model.backbone.init_cfg = [dict(type='Kaiming', layer='Conv2d'),
