@@ -226,15 +226,26 @@ class AnchorEnd2End(nn.Module):
         head = self.detector.bbox_head
         if not self.gfl:
             return head(feats)
-        if hasattr(head, 'forward_single_parts'):  # GFLv2: J = sigmoid(cls) * q, no logit(J)
+        if not hasattr(head, 'forward_single_parts'):
+            cls, reg = head(feats)
+            return [c.sigmoid() for c in cls], reg
+
+        # GFLv2: J = sigmoid(cls) * q directly, no logit(J). Run through the head's own call
+        # (its forward swapped for the call) so that the exported nodes sit in the head's ONNX
+        # scope ``/bbox_head/``, as every other head's do: the int8 quantizer selects the
+        # network's nodes by scope, and a direct method call would leave the head float
+        def joint_scores(feats):  # noqa: ANN001, ANN202
             cls, reg = [], []
             for x, scale in zip(feats, head.scales, strict=True):
                 c, q, r = head.forward_single_parts(x, scale)
                 cls.append(c.sigmoid() * q.sigmoid())
                 reg.append(r)
             return cls, reg
-        cls, reg = head(feats)
-        return [c.sigmoid() for c in cls], reg
+        head.forward = joint_scores
+        try:
+            return head(feats)
+        finally:
+            del head.forward  # back to the class's forward
 
     def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
         x = self.normalize(img)

@@ -10,6 +10,7 @@ import torch
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.export import AnchorEnd2End, export_onnx, load_detector
+from mmdet_lite.export.quantize import NETWORK_SCOPES
 from mmdet_lite.export.trt_checker import check_trt
 from projects_tests.conftest import REPO_ROOT, torch_predict
 
@@ -65,6 +66,10 @@ def test_parity_with_pytorch_and_trt_check(tmp_path, key):
     assert [o.name for o in model.graph.output] == ['dets', 'labels']
     assert check_trt(model) == []
     assert 'NonMaxSuppression' in {n.op_type for n in model.graph.node}
+    # every conv sits in the network's ONNX scopes, which the int8 quantizer selects (GFLv2's
+    # head once exported unscoped and stayed float)
+    convs = [n.name for n in model.graph.node if n.op_type == 'Conv']
+    assert convs and all(c.startswith(NETWORK_SCOPES) for c in convs), convs
 
     det, _ = load_detector(config, ckpt)
     if det.bbox_head.test_cfg.nms.type == 'soft_nms':  # exported with hard NMS (no ONNX op)
