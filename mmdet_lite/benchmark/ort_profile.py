@@ -42,6 +42,7 @@ def profile_op_types(path: str, threads: int = 1, runs: int = 10,
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3  # errors only: not onnxruntime's initializer clean-up notes
         opts.enable_profiling = True
         opts.profile_file_prefix = os.path.join(tmp, 'ort')
         sess = ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])

@@ -8,6 +8,7 @@ from torch import Tensor
 
 from .head_family import head_family
 from .input_normalizer import InputNormalizer
+from .onnx_scope import call_in_scope
 
 # mmdet's DeltaXYWHBBoxCoder clamps log-scale offsets to |log(16 / 1000)|
 WH_RATIO_CLIP = 16 / 1000
@@ -230,10 +231,7 @@ class AnchorEnd2End(nn.Module):
             cls, reg = head(feats)
             return [c.sigmoid() for c in cls], reg
 
-        # GFLv2: J = sigmoid(cls) * q directly, no logit(J). Run through the head's own call
-        # (its forward swapped for the call) so that the exported nodes sit in the head's ONNX
-        # scope ``/bbox_head/``, as every other head's do: the int8 quantizer selects the
-        # network's nodes by scope, and a direct method call would leave the head float
+        # GFLv2: J = sigmoid(cls) * q directly, no logit(J), in the head's ONNX scope
         def joint_scores(feats):  # noqa: ANN001, ANN202
             cls, reg = [], []
             for x, scale in zip(feats, head.scales, strict=True):
@@ -241,11 +239,7 @@ class AnchorEnd2End(nn.Module):
                 cls.append(c.sigmoid() * q.sigmoid())
                 reg.append(r)
             return cls, reg
-        head.forward = joint_scores
-        try:
-            return head(feats)
-        finally:
-            del head.forward  # back to the class's forward
+        return call_in_scope(head, joint_scores, feats)
 
     def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
         x = self.normalize(img)

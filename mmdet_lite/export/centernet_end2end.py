@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .input_normalizer import InputNormalizer
+from .onnx_scope import call_in_scope
 
 
 class CenterNetEnd2End(nn.Module):
@@ -46,12 +47,15 @@ class CenterNetEnd2End(nn.Module):
                              'heatmap; lower it or export a larger input shape')
 
     def _head_outputs(self, feats: Tuple[Tensor, ...]) -> Tuple[Tensor, Tensor, Tensor]:
-        """Heatmap logits, size and offset maps (our head, or mmdet's single-level one)."""
+        """Heatmap logits, size and offset maps (our head, or mmdet's single-level one), in the
+        head's ONNX scope."""
         head = self.detector.bbox_head
         if hasattr(head, 'forward_logits'):
-            return head.forward_logits(feats)
-        x = feats[0]
-        return head.heatmap_head(x), head.wh_head(x), head.offset_head(x)
+            return call_in_scope(head, head.forward_logits, feats)
+
+        def maps(feats):  # noqa: ANN001, ANN202
+            return head.heatmap_head(feats[0]), head.wh_head(feats[0]), head.offset_head(feats[0])
+        return call_in_scope(head, maps, feats)
 
     def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
         x = self.normalize(img)

@@ -59,6 +59,10 @@ def test_parity_with_pytorch_and_trt_check(tmp_path, student_ckpt):
     assert check_trt(model) == []
     ops = {n.op_type for n in model.graph.node}
     assert not ops & {'Mod', 'Reciprocal', 'NonMaxSuppression', 'ConstantOfShape'}
+    # the head's convs are in its scope, which the int8 quantizer selects
+    head_convs = [n.name for n in model.graph.node
+                  if n.op_type == 'Conv' and n.name.startswith('/bbox_head/')]
+    assert len(head_convs) == 6, head_convs  # heatmap, size, offset: 2 convs each
 
     det, _ = load_detector(STUDENT, student_ckpt)
     sess = ort.InferenceSession(out, providers=['CPUExecutionProvider'])

@@ -1,0 +1,6 @@
+# Row 4 with EfficientNet-Lite's own ReLU6 in place of SiLU (row 1's activation; not a Table 2
+# row): the int8 deployment variant for CPUs. onnxruntime folds ReLU6 into its integer convs, but
+# runs SiLU as two table/multiply ops that cost more than the float SiLU they replace
+# (tools/benchmark_latency.py, README "Deployed accuracy and INT8").
+_base_ = './effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_coco.py'
+model = dict(backbone=dict(act_cfg=dict(type='ReLU6')))
