@@ -26,7 +26,11 @@ def check_shape(shape: Tuple[int, int], stride: int) -> None:
 
 
 def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Config]:
-    """Build ``config``'s model (no pretrained downloads) and load ``checkpoint`` strictly."""
+    """Build ``config``'s model (no pretrained downloads) and load ``checkpoint`` strictly.
+
+    Without a checkpoint the weights are the model's own initialisation (``init_weights``, seed
+    0, the global random state untouched): constructors alone leave some parameters
+    uninitialised memory (mmdet's ``L2Norm`` scale of SSD), which can be NaN."""
     from mmdet.registry import MODELS
     from mmengine.registry import init_default_scope
     from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
@@ -64,6 +68,17 @@ def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Co
                 + '. Pass the config the checkpoint was trained with (for a KD run: the plain '
                 'student config).')
         _load_checkpoint_to_model(model, state, strict=True)
+    else:
+        from mmengine.logging import MMLogger
+        logger = MMLogger.get_current_instance()
+        level = logger.level
+        logger.setLevel('WARNING')  # not mmengine's per-parameter initialisation report
+        try:
+            with torch.random.fork_rng():
+                torch.manual_seed(0)
+                model.init_weights()
+        finally:
+            logger.setLevel(level)
     return model.eval(), cfg
 
 

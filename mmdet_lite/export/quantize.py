@@ -138,17 +138,23 @@ def quantize_detector(model_in: str, model_out: str, images: Iterable[np.ndarray
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, 'fp32_opset13.onnx')
         onnx.save(model, src)
-        quantize_static(
-            src, model_out, reader, quant_format=QuantFormat.QDQ, per_channel=per_channel,
-            activation_type=QuantType.QInt8 if trt else QuantType.QUInt8,
-            weight_type=QuantType.QInt8, nodes_to_quantize=targets,
-            calibrate_method={'minmax': CalibrationMethod.MinMax,
-                              'percentile': CalibrationMethod.Percentile,
-                              'entropy': CalibrationMethod.Entropy}[method],
-            extra_options=dict(ActivationSymmetric=True, WeightSymmetric=True,
-                               QuantizeBias=False, AddQDQPairToWeight=True,
-                               DedicatedQDQPair=True) if trt else
-            dict(ActivationSymmetric=False, WeightSymmetric=True))
+        try:
+            quantize_static(
+                src, model_out, reader, quant_format=QuantFormat.QDQ, per_channel=per_channel,
+                activation_type=QuantType.QInt8 if trt else QuantType.QUInt8,
+                weight_type=QuantType.QInt8, nodes_to_quantize=targets,
+                calibrate_method={'minmax': CalibrationMethod.MinMax,
+                                  'percentile': CalibrationMethod.Percentile,
+                                  'entropy': CalibrationMethod.Entropy}[method],
+                extra_options=dict(ActivationSymmetric=True, WeightSymmetric=True,
+                                   QuantizeBias=False, AddQDQPairToWeight=True,
+                                   DedicatedQDQPair=True) if trt else
+                dict(ActivationSymmetric=False, WeightSymmetric=True))
+        except AssertionError as err:  # onnxruntime asserts on a NaN / inf calibration range
+            raise ExportError(
+                f'{model_in}: onnxruntime could not compute the int8 scales ({err}): an activation '
+                'of the fp32 model is NaN or infinite on the calibration images; check the '
+                'weights (run the fp32 file with tools/test_deployed.py)') from err
     if reader.count == 0:
         raise ExportError('no calibration image was read')
     out = onnx.load(model_out)

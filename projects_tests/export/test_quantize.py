@@ -150,3 +150,25 @@ def test_metadata_fp16_and_refusals(setup, tmp_path):
         quantize_detector(fp16, str(tmp_path / 'x.onnx'), iter(setup['images']))
     with pytest.raises(ExportError, match='not found'):
         OnnxDetector(str(tmp_path / 'missing.onnx'))
+
+
+def test_nan_activations_are_named(tmp_path):
+    """A NaN weight (e.g. a parameter left uninitialised) makes onnxruntime's scale computation
+    assert; the refusal says what it means."""
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.backbone = torch.nn.Conv2d(3, 4, 3, padding=1)
+
+        def forward(self, x):
+            return self.backbone(x)
+    net = Net().eval()
+    net.backbone.weight.data[0] = float('nan')
+    path = str(tmp_path / 'nan.onnx')
+    torch.onnx.export(net, torch.zeros(1, 3, 8, 8), path, opset_version=13, dynamo=False,
+                      input_names=['input'])
+    images = [np.full((3, 8, 8), 100, np.float32)] * 2
+    with pytest.raises(ExportError, match='NaN or infinite on the calibration images'):
+        quantize_detector(path, str(tmp_path / 'q.onnx'), iter(images))
