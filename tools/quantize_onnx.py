@@ -2,7 +2,7 @@
 
     python tools/quantize_onnx.py CONFIG MODEL.onnx --calib 64 --out MODEL_int8.onnx
         [--target onnxruntime|tensorrt] [--method minmax|percentile|entropy]
-        [--keep-float-outputs] [--per-tensor]
+        [--quantize-outputs] [--per-tensor]
 
 Calibrates on ``--calib`` images of the config's training split, evenly spaced, through the
 config's test pipeline (what the deployed model sees). Writes a QDQ file at opset 13 with
@@ -40,8 +40,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help='onnxruntime: fast on CPUs; tensorrt: explicit quantization')
     parser.add_argument('--method', choices=CALIBRATION_METHODS, default='minmax',
                         help='activation range calibration (default minmax)')
-    parser.add_argument('--keep-float-outputs', action='store_true',
-                        help="keep the head's output layers (scores, boxes) in float")
+    parser.add_argument('--quantize-outputs', action='store_true',
+                        help="quantize the head's output layers (scores, boxes) too; by "
+                        'default they stay float')
     parser.add_argument('--per-tensor', action='store_true',
                         help='one scale per weight tensor instead of per output channel')
     return parser.parse_args(argv)
@@ -66,7 +67,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         summary = quantize_detector(args.model, args.out, images, target=args.target,
                                     method=args.method,
                                     per_channel=not args.per_tensor,
-                                    keep_float_outputs=args.keep_float_outputs)
+                                    keep_float_outputs=not args.quantize_outputs)
         OnnxDetector(args.out)  # onnxruntime loads it
     except ExportError as err:
         sys.exit(f'quantize_onnx: {err}')

@@ -18,9 +18,12 @@ converted), int8 weights per output channel, for one of two targets:
 Both quantize only the network: the nodes of the detector's ``backbone``, ``neck`` and
 ``bbox_head`` (their ONNX scope). Input normalisation, box decoding, top-k and NMS stay float:
 they are cheap, their index arithmetic must stay exact, and a quantized box coordinate would move
-boxes by up to a quantization step. ``keep_float_outputs`` also keeps the head's output layers
-(those whose outputs leave the network: score / heatmap and box convs) float. The caller
-calibrates on real images: the training split through the config's test pipeline.
+boxes by up to a quantization step. ``keep_float_outputs`` (default) also keeps the head's output
+layers float (:func:`network_output_nodes`: the score / heatmap and box convs and what follows
+them): they are a few small convs, and the scores they produce rank every detection. Measured on
+Mobile CenterNet W16 (288x160, seed-0 checkpoint): quantizing them too lowers mAP@0.5 by 0.012
+against fp32, keeping them float by 0.005. The caller calibrates on real images: the training
+split through the config's test pipeline.
 """
 
 from typing import Iterable, Iterator, List, Optional, Sequence
@@ -43,19 +46,30 @@ def network_nodes(model: onnx.ModelProto) -> List[str]:
 
 
 def network_output_nodes(model: onnx.ModelProto) -> List[str]:
-    """Network nodes whose outputs are read outside the network (decoding): the head's output
-    layers, e.g. the heatmap / score / box convolutions."""
+    """The head's output layers: every network node whose output is read outside the network
+    (by decoding or as a graph output), and the nodes behind it back to the last convolution
+    of each branch, that convolution included (e.g. the heatmap / score / box convs, GFLv2's
+    ``sigmoid(cls) * sigmoid(q)`` and its two convs, a ``Scale`` after the box conv)."""
     inside = set(network_nodes(model))
-    produced_by = {o: n.name for n in model.graph.node for o in n.output}
-    out = set()
+    produced_by = {o: n for n in model.graph.node for o in n.output}
+    last = []
     for node in model.graph.node:
         if node.name in inside:
             continue
-        for name in node.input:
-            if produced_by.get(name) in inside:
-                out.add(produced_by[name])
-    graph_outputs = {o.name for o in model.graph.output}
-    out |= {produced_by[o] for o in graph_outputs if produced_by.get(o) in inside}
+        last += [produced_by[i] for i in node.input
+                 if i in produced_by and produced_by[i].name in inside]
+    last += [produced_by[o.name] for o in model.graph.output
+             if o.name in produced_by and produced_by[o.name].name in inside]
+    out, todo = set(), list(last)
+    while todo:
+        node = todo.pop()
+        if node.name in out:
+            continue
+        out.add(node.name)
+        if node.op_type == 'Conv':
+            continue  # the branch's last conv: the layers before it stay quantized
+        todo += [produced_by[i] for i in node.input
+                 if i in produced_by and produced_by[i].name in inside]
     return sorted(out)
 
 
@@ -98,7 +112,7 @@ def to_opset(model: onnx.ModelProto, opset: int = QDQ_OPSET) -> onnx.ModelProto:
 def quantize_detector(model_in: str, model_out: str, images: Iterable[np.ndarray],
                       target: str = 'onnxruntime', method: str = 'minmax',
                       per_channel: bool = True,
-                      keep_float_outputs: bool = False,
+                      keep_float_outputs: bool = True,
                       keep_float_nodes: Sequence[str] = ()) -> dict:
     """Write the int8 QDQ version of the fp32 end-to-end file ``model_in`` to ``model_out``,
     calibrated on ``images`` (``[3, H, W]`` raw BGR pixels at the model's input size).

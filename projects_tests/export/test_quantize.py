@@ -75,7 +75,12 @@ def test_quantized_graph_has_int8_convs_and_float_decoding(setup, tmp_path, targ
     convs = [n for n in q.graph.node if n.op_type == 'Conv']
     assert convs and all(n.name.startswith(('/backbone/', '/neck/', '/bbox_head/'))
                          for n in convs)
-    for conv in convs:  # input and weight both dequantized int8
+    outputs = set(network_output_nodes(fp32))  # kept float by default
+    assert outputs and len(outputs) < len(convs)
+    for conv in convs:  # input and weight both dequantized int8, but the output convs
+        if conv.name in outputs:
+            assert conv.input[1] not in made, conv.name  # the float weight initializer
+            continue
         assert made[conv.input[0]].op_type == 'DequantizeLinear', conv.name
         assert made[conv.input[1]].op_type == 'DequantizeLinear', conv.name
         if len(conv.input) > 2 and target == 'tensorrt':
@@ -107,19 +112,25 @@ def test_quantized_graph_has_int8_convs_and_float_decoding(setup, tmp_path, targ
     assert len(scores) and abs(scores[0] - ref_scores[0]) < 0.1
 
 
-def test_keep_float_outputs_leaves_the_output_convs_float(setup, tmp_path):
+def test_output_layers_end_at_the_last_conv_and_can_be_quantized(setup, tmp_path):
     fp32 = onnx.load(setup['fp32'])
     outputs = network_output_nodes(fp32)
     assert outputs and set(outputs) <= set(network_nodes(fp32))
     assert all(n.op_type in ('Conv', 'Reshape', 'Transpose', 'Sigmoid', 'Softmax', 'Concat')
                for n in fp32.graph.node if n.name in outputs)
+    # SSD: a cls and a reg conv per level, each the last conv of its branch, nothing before
+    convs = [n for n in fp32.graph.node if n.name in outputs and n.op_type == 'Conv']
+    assert len(convs) == 2 * len(fp32_levels(fp32))
     out = str(tmp_path / 'int8.onnx')
-    quantize_detector(setup['fp32'], out, iter(setup['images']), keep_float_outputs=True)
+    quantize_detector(setup['fp32'], out, iter(setup['images']), keep_float_outputs=False)
     q = onnx.load(out)
-    made = _producers(q)
-    for node in q.graph.node:
-        if node.name in outputs and node.op_type == 'Conv':
-            assert node.input[1] not in made, node.name  # the float weight initializer
+    made, by_name = _producers(q), {n.name: n for n in q.graph.node}
+    assert all(made[by_name[c.name].input[1]].op_type == 'DequantizeLinear' for c in convs)
+
+
+def fp32_levels(model):
+    """The SSD head's levels: its classification convs."""
+    return [n for n in model.graph.node if n.op_type == 'Conv' and '/cls_convs.' in n.name]
 
 
 def test_metadata_fp16_and_refusals(setup, tmp_path):
