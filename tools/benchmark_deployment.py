@@ -36,9 +36,9 @@ FAMILIES = {
               'configs/refinedet_lite/refinedet-lite_table3-c_synthetic.py', 'epoch_4.pth'),
     'ssd_1_8': ('SSD300 1/8 VGG16 (pre-trained backbone)',
                 'configs/attention_kd/ssd300_vgg16-1-8_synthetic.py', 'epoch_4.pth'),
-    'effnet_lite1': ('EfficientNet-Lite1 + PAN + GFLv2',
+    'effnet_lite1': ('EfficientNet-Lite1 + PAN + GFLv2 (row 4, dense)',
                      'configs/effnet_gfl/effnet-gfl_row4-dense_lite1-416-silu-gflv2-amp_synthetic.py',
-                     'epoch_12.pth'),
+                     'epoch_4.pth'),
 }
 
 
