@@ -79,6 +79,9 @@ def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Co
                 model.init_weights()
         finally:
             logger.setLevel(level)
+        for m in model.modules():  # a caller's own init_weights() may re-initialise it
+            if hasattr(m, '_is_init'):
+                m._is_init = False
     return model.eval(), cfg
 
 
