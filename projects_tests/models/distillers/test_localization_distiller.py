@@ -30,6 +30,8 @@ def write_teacher(tmp_path, name='teacher', classes=CLASSES, head_extra='', mode
     cfg_path.write_text(
         f"_base_ = '{TEACHER}'\n"
         f"model = dict(bbox_head=dict(num_classes={len(classes)}{head_extra}){model_extra})\n"
+        # the teacher's backbone pre-training is made by a Makefile target, not shipped
+        "model.setdefault('backbone', {})['init_cfg'] = None\n"
         f"metainfo = dict(classes={tuple(classes)!r})\n"
         "train_dataloader = dict(dataset=dict(metainfo=metainfo))\n")
     model = MODELS.build(Config.fromfile(str(cfg_path)).model)
