@@ -10,6 +10,8 @@ import tempfile
 from collections import defaultdict
 from typing import Dict, List, NamedTuple
 
+from .timing import ort_session
+
 # operators that compute in int8 in a QDQ graph once onnxruntime has fused the Q/DQ pairs around
 # them; everything else in an int8 file (decoding, top-k, NMS, activations it could not fuse)
 # runs in float, and the Q/DQ nodes that remain are the conversions between the two
@@ -35,17 +37,10 @@ def profile_op_types(path: str, threads: int = 1, runs: int = 10,
     onnxruntime's profiler and return its operator types by time per run, largest first.
     Only the timed runs count; the profile file is written to a temporary folder and removed."""
     import numpy as np
-    import onnxruntime as ort
     if runs < 1:
         raise ValueError(f'runs must be >= 1, got {runs}')
     with tempfile.TemporaryDirectory() as tmp:
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3  # errors only: not onnxruntime's initializer clean-up notes
-        opts.enable_profiling = True
-        opts.profile_file_prefix = os.path.join(tmp, 'ort')
-        sess = ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
+        sess = ort_session(path, threads, profile_prefix=os.path.join(tmp, 'ort'))
         rng = np.random.default_rng(0)
         feeds = {i.name: rng.uniform(0, 255, i.shape).astype(np.float32)
                  for i in sess.get_inputs()}

@@ -66,14 +66,18 @@ def ratio_spread(a: Sequence[float], b: Sequence[float], tolerance: float = 0.10
     return Ratio(mid, low, high, (high - low) > tolerance * mid)
 
 
-def ort_session(path: str, threads: int):
+def ort_session(path: str, threads: int, profile_prefix: Optional[str] = None):
     """A CPU onnxruntime session of ``path`` with ``threads`` intra-op threads (0: onnxruntime's
-    default, all physical cores) and one inter-op thread."""
+    default, all physical cores) and one inter-op thread; with ``profile_prefix``, onnxruntime's
+    profiler writes there (``sess.end_profiling()`` returns the file)."""
     import onnxruntime as ort
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3  # errors only: not onnxruntime's initializer clean-up notes
+    if profile_prefix is not None:
+        opts.enable_profiling = True
+        opts.profile_file_prefix = profile_prefix
     return ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
 
 
