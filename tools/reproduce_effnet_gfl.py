@@ -4,15 +4,16 @@
         [--work-dir DIR] [--force]
     make ablation-effnet
 
-Trains, with the CPU-sized synthetic configs (288x160, 12 epochs, the same budget for every row),
-one after the other: the Lite3 GFLv2 teacher (for localization distillation), row 3 (Lite1, SiLU,
-GFLv1, mixed precision), row 4 without sparsity (GFLv2 over GFLv1), row 4 (+ 2:4 sparsity from
-epoch 6: its cost), row 5 (+ LD from the teacher, the reference normalisation) and row 5 with LD
+Trains, with the CPU-sized synthetic configs (288x160; every row fine-tunes 4 epochs from its
+synthetic backbone pre-training, ``make pretrain-effnet``: the same budget for every row), one after
+the other: the Lite3 GFLv2 teacher (for localization distillation, trained once), row 3 (Lite1,
+SiLU, GFLv1, mixed precision), row 4 without sparsity (GFLv2 over GFLv1), row 4 (+ 2:4 sparsity from
+epoch 2: its cost), row 5 (+ LD from the teacher, the reference normalisation) and row 5 with LD
 normalised per positive (``ld_norm='positives'``). Evaluates each with the COCO metric on the
-synthetic val split and writes ``ablation.md``/``ablation.png`` (mAP@0.5, per-class AP@0.5,
-params, GMACs and CPU ms per image at 288x160, training time). Finished rows are reused
-(``--force`` retrains the students, ``--force-teacher`` the teacher). On CPU the mixed precision
-is bfloat16 autocast. Row 5 is evaluated with row 4's config: its checkpoint is a student's.
+synthetic val split and writes ``ablation.md``/``ablation.png`` (mAP@0.5, per-class AP@0.5, params,
+GMACs and CPU ms per image at 288x160, training time). Finished rows are reused (``--force``
+retrains the students, ``--force-teacher`` the teacher). On CPU the mixed precision is bfloat16
+autocast. Row 5 is evaluated with row 4's config: its checkpoint is a student's.
 """
 
 import os.path as osp
@@ -63,7 +64,8 @@ def main(argv: Optional[List[str]] = None) -> None:
                  args.force_teacher, args.cfg_options, args.latency_shape,
                  title='EfficientNet-Lite + GFLv2 (Table 2 rows) on the built-in synthetic '
                  'benchmark',
-                 note='Synthetic configs (288x160, 12 epochs, Adam, same budget for every row; '
+                 note='Synthetic configs (288x160, 4 epochs from the synthetic backbone '
+                 'pre-training, Adam, the same budget for every row; '
                  'mixed precision = bf16 autocast on CPU); params / GMACs / CPU ms per image at '
                  '288x160.', seeds=args.seeds,
                  report_only=args.report_only, adopt=args.adopt)
