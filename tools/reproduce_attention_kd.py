@@ -57,7 +57,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                  'the synthetic backbone pre-training for the teacher and the 1/8 student, 12 from '
                  'scratch for the others); params / GMACs / CPU ms per image at 288x160.',
                  seeds=args.seeds,
-                 report_only=args.report_only, adopt=args.adopt)
+                 only_seeds=args.only_seeds, report_only=args.report_only, adopt=args.adopt)
 
 
 if __name__ == '__main__':

@@ -68,7 +68,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                  'pre-training, Adam, the same budget for every row; '
                  'mixed precision = bf16 autocast on CPU); params / GMACs / CPU ms per image at '
                  '288x160.', seeds=args.seeds,
-                 report_only=args.report_only, adopt=args.adopt)
+                 only_seeds=args.only_seeds, report_only=args.report_only, adopt=args.adopt)
 
 
 if __name__ == '__main__':

@@ -78,7 +78,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     args = parser.parse_args(argv)
     run_ablation(runs(args.rows), args.work_dir, ROOT, args.data, args.force, args.force_teacher,
                  args.cfg_options, args.latency_shape, TITLE, NOTE, seeds=args.seeds,
-                 report_only=args.report_only, adopt=args.adopt)
+                 only_seeds=args.only_seeds, report_only=args.report_only, adopt=args.adopt)
 
 
 __all__ = ['ap50_per_class', 'main', 'runs', 'write_report']

@@ -54,7 +54,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                  note='Synthetic configs (288x160, 4 epochs from the pre-trained Res2NetLite72 '
                  'backbone, Adam, same budget for every row); '
                  'params / GMACs / CPU ms per image at 288x160.', seeds=args.seeds,
-                 report_only=args.report_only, adopt=args.adopt)
+                 only_seeds=args.only_seeds, report_only=args.report_only, adopt=args.adopt)
 
 
 if __name__ == '__main__':

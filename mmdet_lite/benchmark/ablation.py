@@ -214,6 +214,10 @@ def ablation_parser(description: str, work_dir: str,
                         metavar=('H', 'W'))
     parser.add_argument('--seeds', type=int, default=1,
                         help='train every row (the teacher excepted) with seeds 0 .. N-1')
+    parser.add_argument('--only-seeds', type=int, nargs='+', metavar='K',
+                        help='train only these of the seeds 0 .. N-1 (the teacher still first): '
+                        'to split one table across processes or machines sharing the work dir; '
+                        'then --report-only for the whole table')
     parser.add_argument('--adopt', action='store_true',
                         help='accept run dirs of an older runner (no fingerprint.txt) as trained '
                         'with the current configs, and record their fingerprint')
@@ -360,7 +364,7 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
                  cfg_options: Sequence[str] = (), latency_shape: Sequence[int] = (320, 576),
                  title: str = 'Ablation on the built-in synthetic benchmark',
                  note: str = '', seeds: int = 1, report_only: bool = False,
-                 adopt: bool = False) -> str:
+                 adopt: bool = False, only_seeds: Optional[Sequence[int]] = None) -> str:
     """Train (or reuse) and evaluate each row of ``runs`` at seeds ``0 .. seeds-1``, seed by seed
     (all rows at seed 0, then at seed 1 ...); write the report; return its text.
 
@@ -373,11 +377,17 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
     nothing and reports the row/seed results already in ``work_dir``. Every run dir records the
     fingerprint of what it trained (:func:`run_fingerprint`); a run dir whose fingerprint differs
     from the current configuration's is refused, and one without a fingerprint (an older runner)
-    is refused unless ``adopt``.
+    is refused unless ``adopt``. ``only_seeds`` (a subset of ``0 .. seeds-1``) trains and
+    reports only those seeds, so that processes sharing ``work_dir`` can split a table by seed
+    (two runs of one row/seed at once would share a run dir: give each process its own seeds).
     """
     from .complexity import model_complexity
     if seeds < 1:
         raise ValueError(f'seeds must be >= 1, got {seeds}')
+    seed_list = list(range(seeds)) if only_seeds is None else sorted(set(only_seeds))
+    if not seed_list or not set(seed_list) <= set(range(seeds)):
+        raise ValueError(f'only_seeds must be a non-empty subset of 0 .. {seeds - 1} (--seeds '
+                         f'{seeds}), got {only_seeds}')
     start = time.time()
     os.makedirs(work_dir, exist_ok=True)
     if not osp.isfile(osp.join(data, 'annotations', 'instances_val.json')):
@@ -422,7 +432,7 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
             if spec['name'] in ckpts:
                 teacher_ckpts[osp.normpath(spec['config'])] = ckpts[spec['name']]
     # seed by seed, so that every finished sitting adds complete pairs to the comparisons
-    for seed in range(seeds):
+    for seed in seed_list:
         for spec in runs:
             if osp.normpath(spec['config']) not in teachers:
                 run(spec, seed)

@@ -159,3 +159,10 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
             in text)
     assert '| HRNet-W16 | +0.067 ± 0.017 | reproduced |' in text
     assert 'HRNet-W16 + CBFL |' not in text  # no result yet: not in the table
+    # one process's share of a table split by seed (--only-seeds): those seeds only
+    text = run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'),
+                        latency_shape=(64, 96), seeds=3, report_only=True, only_seeds=[1])
+    assert '| HRNet-W16 + CBFL, w_c on the whole channel (Eq. 3 as printed) | 1 | 0.300 |' in text
+    with pytest.raises(ValueError, match='only_seeds'):
+        run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'), seeds=3,
+                     report_only=True, only_seeds=[3])
