@@ -1,6 +1,7 @@
 """Reproduce attention-guided KD's Table 1 (one student) on the built-in synthetic benchmark.
 
     python tools/reproduce_attention_kd.py [--student vgg16-1-8] [--work-dir DIR] [--force]
+        [--seeds 3] [--rows teacher scratch simpledis attentiondis attentiondis-norm]
     make ablation-agkd
 
 Trains, with the CPU-sized synthetic configs (288x160; teacher and 1/8 student: 4 epochs from
@@ -17,7 +18,7 @@ config: they are student checkpoints.
 """
 
 import os.path as osp
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 from mmdet_lite.benchmark.ablation import ablation_parser, run_ablation
 
@@ -26,30 +27,38 @@ AGKD = 'configs/attention_kd/'
 STUDENTS = {'vgg16-1-8': '1/8 VGG16', 'vgg16-1-4': '1/4 VGG16', 'mobilenet-1-2': '1/2 MobileNet'}
 
 
-def runs(student: str) -> List[dict]:
+ROW_KEYS = ('teacher', 'scratch', 'simpledis', 'attentiondis', 'attentiondis-norm')
+
+
+def runs(student: str, rows: Sequence[str] = ROW_KEYS) -> List[dict]:
+    """The rows (``ROW_KEYS``) of ``student``'s table, in order; the runner adds the teacher
+    of a distillation row when it is not among them."""
     name, plain = STUDENTS[student], f'{AGKD}ssd300_{student}_synthetic.py'
-    rows = [
-        dict(name='VGG16 SSD (teacher)', config=AGKD + 'ssd300_vgg16_teacher_synthetic.py'),
-        dict(name=f'{name}, scratch', config=plain),
-        dict(name=f'{name} + SimpleDis', config=f'{AGKD}ssd300_{student}_simpledis_synthetic.py',
-             eval_config=plain, baseline=f'{name}, scratch'),
-        dict(name=f'{name} + AttentionDis',
-             config=f'{AGKD}ssd300_{student}_attentiondis_synthetic.py', eval_config=plain,
-             baseline=f'{name} + SimpleDis'),
-    ]
+    table = dict(
+        teacher=dict(name='VGG16 SSD (teacher)',
+                     config=AGKD + 'ssd300_vgg16_teacher_synthetic.py'),
+        scratch=dict(name=f'{name}, scratch', config=plain),
+        simpledis=dict(name=f'{name} + SimpleDis',
+                       config=f'{AGKD}ssd300_{student}_simpledis_synthetic.py', eval_config=plain,
+                       baseline=f'{name}, scratch'),
+        attentiondis=dict(name=f'{name} + AttentionDis',
+                          config=f'{AGKD}ssd300_{student}_attentiondis_synthetic.py',
+                          eval_config=plain, baseline=f'{name} + SimpleDis'))
     # the normalised-map variant (not the paper's Eq. 5), where the student has its config
     norm = f'{AGKD}ssd300_{student}_attentiondis-norm_synthetic.py'
     if osp.isfile(osp.join(ROOT, norm)):
-        rows.append(dict(name=f'{name} + AttentionDis, maps normalised over covered cells',
-                         config=norm, eval_config=plain, baseline=f'{name} + SimpleDis'))
-    return rows
+        table['attentiondis-norm'] = dict(
+            name=f'{name} + AttentionDis, maps normalised over covered cells', config=norm,
+            eval_config=plain, baseline=f'{name} + SimpleDis')
+    return [table[r] for r in ROW_KEYS if r in rows and r in table]
 
 
 def main(argv: Optional[List[str]] = None) -> None:
     parser = ablation_parser(__doc__.split('\n\n')[0], 'work_dirs/ablation_agkd', (160, 288))
     parser.add_argument('--student', choices=sorted(STUDENTS), default='vgg16-1-8')
+    parser.add_argument('--rows', nargs='+', choices=ROW_KEYS, default=list(ROW_KEYS))
     args = parser.parse_args(argv)
-    run_ablation(runs(args.student), args.work_dir, ROOT, args.data, args.force,
+    run_ablation(runs(args.student, args.rows), args.work_dir, ROOT, args.data, args.force,
                  args.force_teacher, args.cfg_options, args.latency_shape,
                  title=f'Attention-guided KD (Table 1, {STUDENTS[args.student]}) on the built-in '
                  'synthetic benchmark',

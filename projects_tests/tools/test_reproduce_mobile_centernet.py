@@ -75,6 +75,9 @@ def test_attention_kd_rows_share_one_student_config():
                    for r in rows[4:])
         for r in rows:
             assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']
+    # --rows picks rows in table order (the runner adds a missing teacher itself)
+    picked = mod.runs('vgg16-1-8', ['attentiondis-norm', 'scratch'])
+    assert [r['config'] for r in picked] == [mod.runs('vgg16-1-8')[i]['config'] for i in (1, 4)]
 
 
 def test_refinedet_lite_rows_exist():
