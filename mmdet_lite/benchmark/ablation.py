@@ -96,12 +96,14 @@ def mean_std(values: Sequence[float]) -> Tuple[float, float]:
     return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
-def paired_difference(row: Dict[int, float],
-                      base: Dict[int, float]) -> Tuple[float, Optional[float], int]:
+def paired_difference(row: Dict[int, float], base: Dict[int, float],
+                      fixed_base: bool = False) -> Tuple[float, Optional[float], int]:
     """Mean of ``row[s] - base[s]`` over the seeds both have, its standard error and the number
-    of pairs. A baseline with a single run (the teacher) is paired with every seed of ``row``.
+    of pairs. A ``fixed_base`` with a single run (a teacher, trained once) is paired with every
+    seed of ``row``; any other baseline only over the common seeds, so that a row whose seeds are
+    not all trained yet counts as one pair, not as a fixed reference.
     The standard error is None with fewer than 2 pairs."""
-    if len(base) == 1:
+    if fixed_base and len(base) == 1:
         (b,) = base.values()
         diffs = [v - b for v in row.values()]
     else:
@@ -132,15 +134,22 @@ def _cell(values: Sequence[float]) -> str:
 
 def compare_rows(rows: List[dict]) -> None:
     """Fill ``diff``, ``se``, ``pairs`` and ``verdict`` of every row that names a ``baseline``
-    (the name of another row) from the per-seed mAP@0.5 of both rows."""
+    (the name of another row) from the per-seed mAP@0.5 of both rows. A row with
+    ``teacher=True`` (trained once) is a fixed reference for every seed of the other side, as
+    baseline or as the compared row; two student rows pair over their common seeds only."""
     by_name = {r['name']: r for r in rows}
     for r in rows:
         base = by_name.get(r.get('baseline'))
         if base is None:
             continue
-        r['diff'], r['se'], r['pairs'] = paired_difference(
-            {s: ap['mAP50'] for s, ap in r['seeds'].items()},
-            {s: ap['mAP50'] for s, ap in base['seeds'].items()})
+        row_map = {s: ap['mAP50'] for s, ap in r['seeds'].items()}
+        base_map = {s: ap['mAP50'] for s, ap in base['seeds'].items()}
+        if r.get('teacher') and len(row_map) == 1:  # the teacher against the seeds of a student
+            diff, r['se'], r['pairs'] = paired_difference(base_map, row_map, fixed_base=True)
+            r['diff'] = -diff
+        else:
+            r['diff'], r['se'], r['pairs'] = paired_difference(
+                row_map, base_map, fixed_base=base.get('teacher', False))
         r['verdict'] = verdict(r['diff'], r['se'], r.get('direction', 1))
 
 
@@ -398,6 +407,7 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
     teacher_ckpts: Dict[str, str] = {}
     rows = {spec['name']: dict(name=spec['name'], config=spec['config'], seeds={}, train_s={},
                                baseline=spec.get('baseline'),
+                               teacher=osp.normpath(spec['config']) in teachers,
                                direction=spec.get('direction', 1)) for spec in runs}
     ckpts: Dict[str, str] = {}
 

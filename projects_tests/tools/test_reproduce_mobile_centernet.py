@@ -38,9 +38,11 @@ def test_paired_statistics_hand_case():
     # diffs 0.1, 0.2, 0.3 -> mean 0.2, sd 0.1, se 0.1 / sqrt(3)
     diff, se, n = paired_difference({0: 0.5, 1: 0.6, 2: 0.7, 5: 9.0}, {0: 0.4, 1: 0.4, 2: 0.4})
     assert (diff, se, n) == (pytest.approx(0.2), pytest.approx(0.1 / 3 ** 0.5), 3)
-    # a single-run baseline (the teacher) is paired with every seed: diffs 0.1, 0.3 -> se 0.1
-    assert paired_difference({0: 0.2, 1: 0.4}, {0: 0.1})[:2] == (pytest.approx(0.2),
-                                                                 pytest.approx(0.1))
+    # a fixed single-run baseline (the teacher) is paired with every seed: diffs 0.1, 0.3 -> se 0.1
+    assert paired_difference({0: 0.2, 1: 0.4}, {0: 0.1}, fixed_base=True)[:2] == (
+        pytest.approx(0.2), pytest.approx(0.1))
+    # a student baseline with one seed trained so far: one pair, no standard error
+    assert paired_difference({0: 0.2, 1: 0.4}, {0: 0.1}) == (pytest.approx(0.1), None, 1)
     assert verdict(0.2, 0.05, +1) == 'reproduced' and verdict(0.2, 0.05, -1) == 'reversed'
     assert verdict(0.09, 0.05, +1) == 'not resolved' and verdict(0.2, None, 1) == 'single run'
 
@@ -51,13 +53,23 @@ def test_report(tmp_path):
     seeds = {0: dict(mAP50=0.5, a=0.75, b=0.25), 1: dict(mAP50=0.6, a=0.85, b=0.35),
              2: dict(mAP50=0.7, a=0.95, b=0.45)}
     rows = [dict(name='m1', seeds={0: dict(mAP50=0.1, a=0.2, b=0.0)}, train_s={0: None},
-                 params_m=28.6, gmacs=29.5, ms=300.0),
+                 params_m=28.6, gmacs=29.5, ms=300.0, teacher=True),
             dict(name='m2', seeds=seeds, train_s={0: 120.0, 1: 60.0, 2: 180.0}, params_m=1.6,
-                 gmacs=5.7, ms=40.0, baseline='m1', direction=1)]
+                 gmacs=5.7, ms=40.0, baseline='m1', direction=1),
+            # a student baseline with one seed so far (m4): one pair, not a fixed reference;
+            # the teacher (m1) compared with a student (m2): paired with each of its seeds
+            dict(name='m3', seeds=seeds, train_s={}, params_m=1.6, gmacs=5.7, ms=40.0,
+                 baseline='m4'),
+            dict(name='m4', seeds={0: dict(mAP50=0.3, a=0.3, b=0.3)}, train_s={}, params_m=1.6,
+                 gmacs=5.7, ms=40.0),
+            dict(name='m1 again', seeds={0: dict(mAP50=0.1, a=0.2, b=0.0)}, train_s={},
+                 params_m=28.6, gmacs=29.5, ms=300.0, teacher=True, baseline='m2')]
     text = tool.write_report(rows, classes, str(tmp_path), 600.0)
     assert '| m1 | 1 | 0.100 | 0.200 | 0.000 |  |  |  | 28.60 | 29.50 | 300 | reused |' in text
     assert ('| m2 | 3 | 0.600 ± 0.100 | 0.850 ± 0.100 | 0.350 ± 0.100 | m1 | +0.500 ± 0.058 | '
             'reproduced | 1.60 | 5.70 | 40 | 2.0 |') in text
+    assert '| m4 | +0.200 | single run |' in text
+    assert '| m2 | -0.500 ± 0.058 | reversed |' in text  # the teacher below the student
     assert 'Total run time 10.0 min' in text
     assert (tmp_path / 'ablation.png').stat().st_size > 1000
 
