@@ -96,16 +96,19 @@ def mean_std(values: Sequence[float]) -> Tuple[float, float]:
     return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
-def paired_difference(row: Dict[int, float], base: Dict[int, float],
-                      fixed_base: bool = False) -> Tuple[float, Optional[float], int]:
+def paired_difference(row: Dict[int, float], base: Dict[int, float], fixed_base: bool = False,
+                      fixed_row: bool = False) -> Tuple[float, Optional[float], int]:
     """Mean of ``row[s] - base[s]`` over the seeds both have, its standard error and the number
-    of pairs. A ``fixed_base`` with a single run (a teacher, trained once) is paired with every
-    seed of ``row``; any other baseline only over the common seeds, so that a row whose seeds are
-    not all trained yet counts as one pair, not as a fixed reference.
+    of pairs. A ``fixed_base`` (or ``fixed_row``) with a single run (a teacher, trained once) is
+    paired with every seed of the other side; otherwise only the common seeds pair, so that a row
+    whose seeds are not all trained yet counts as one pair, not as a fixed reference.
     The standard error is None with fewer than 2 pairs."""
     if fixed_base and len(base) == 1:
         (b,) = base.values()
         diffs = [v - b for v in row.values()]
+    elif fixed_row and len(row) == 1:
+        (r,) = row.values()
+        diffs = [r - v for v in base.values()]
     else:
         diffs = [row[s] - base[s] for s in sorted(set(row) & set(base))]
     if not diffs:
@@ -142,14 +145,10 @@ def compare_rows(rows: List[dict]) -> None:
         base = by_name.get(r.get('baseline'))
         if base is None:
             continue
-        row_map = {s: ap['mAP50'] for s, ap in r['seeds'].items()}
-        base_map = {s: ap['mAP50'] for s, ap in base['seeds'].items()}
-        if r.get('teacher') and len(row_map) == 1:  # the teacher against the seeds of a student
-            diff, r['se'], r['pairs'] = paired_difference(base_map, row_map, fixed_base=True)
-            r['diff'] = -diff
-        else:
-            r['diff'], r['se'], r['pairs'] = paired_difference(
-                row_map, base_map, fixed_base=base.get('teacher', False))
+        r['diff'], r['se'], r['pairs'] = paired_difference(
+            {s: ap['mAP50'] for s, ap in r['seeds'].items()},
+            {s: ap['mAP50'] for s, ap in base['seeds'].items()},
+            fixed_base=base.get('teacher', False), fixed_row=r.get('teacher', False))
         r['verdict'] = verdict(r['diff'], r['se'], r.get('direction', 1))
 
 
