@@ -82,14 +82,17 @@ def test_attention_kd_rows_share_one_student_config():
                                                                   'AttentionDis']
         plain = rows[1]['config']
         assert all(r['eval_config'] == plain for r in rows[2:])
-        # the normalised-map row, where there is one, is compared with SimpleDis as well
-        assert all('normalised' in r['name'] and r['baseline'] == rows[2]['name']
-                   for r in rows[4:])
+        # the departures (normalised maps, lambda_1 160), where there are configs, are
+        # compared with SimpleDis as well
+        assert all(('normalised' in r['name'] or 'lambda_1 160' in r['name'])
+                   and r['baseline'] == rows[2]['name'] for r in rows[4:])
         for r in rows:
             assert osp.isfile(osp.join(REPO_ROOT, r['config'])), r['config']
     # --rows picks rows in table order (the runner adds a missing teacher itself)
-    picked = mod.runs('vgg16-1-8', ['attentiondis-norm', 'scratch'])
-    assert [r['config'] for r in picked] == [mod.runs('vgg16-1-8')[i]['config'] for i in (1, 4)]
+    picked = mod.runs('vgg16-1-8', ['attentiondis-lambda160', 'scratch', 'attentiondis-norm'])
+    assert [r['config'] for r in picked] == [mod.runs('vgg16-1-8')[i]['config']
+                                             for i in (1, 4, 5)]
+    assert picked[2]['config'].endswith('_attentiondis-lambda160_synthetic.py')
 
 
 def test_refinedet_lite_rows_exist():
