@@ -22,7 +22,10 @@ MIM = osp.join(osp.dirname(sys.executable), 'mim')
 SMALL = ['train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
          'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
          'val_dataloader.persistent_workers=False', 'test_dataloader.num_workers=0',
-         'test_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1']
+         'test_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1',
+         # 36 iterations: the config's 50-iteration warm-up would span the whole run and leave
+         # mAP@0.5 at about 0.001 (0.0 in some runs, a flaky `> 0` below); a fixed seed too
+         'param_scheduler.0.end=5', 'randomness.seed=0']
 
 
 @pytest.fixture(scope='module')
