@@ -14,16 +14,19 @@ with its standard error, and a verdict: reproduced (> 2 SE in the paper's direct
 
 import argparse
 import copy
+import glob
 import hashlib
 import json
 import math
 import os
 import os.path as osp
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
@@ -47,6 +50,30 @@ def run_logged(cmd: List[str], log_path: str) -> float:
         if proc.wait() != 0:
             raise SystemExit(f'command failed (exit {proc.returncode}), see {log_path}')
     return time.time() - start
+
+
+_LOG_STAMP = re.compile(r'^(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) - mmengine')
+
+
+def logged_training_seconds(run_dir: str) -> Optional[float]:
+    """Wall time of a run's training over all its attempts: mmengine writes one log per start,
+    ``run_dir/<timestamp>/<timestamp>.log``, so a run resumed after an interruption is the sum of
+    each log's last minus first time stamp (the minutes before a kill after the last logged line
+    excepted). None when no log has two time stamps."""
+    total, found = 0.0, False
+    for log in sorted(glob.glob(osp.join(run_dir, '[0-9]*_[0-9]*', '[0-9]*_[0-9]*.log'))):
+        stamps = []
+        with open(log, errors='replace') as f:
+            for line in f:
+                m = _LOG_STAMP.match(line)
+                if m:
+                    stamps.append(m.group(1))
+        if len(stamps) >= 2:
+            first, last = (datetime.strptime(t, '%Y/%m/%d %H:%M:%S') for t in (stamps[0],
+                                                                               stamps[-1]))
+            total += (last - first).total_seconds()
+            found = True
+    return total if found else None
 
 
 def ap50_per_class(ann_file: str, det_file: str, classes: Sequence[str]) -> Dict[str, float]:
@@ -351,6 +378,8 @@ def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
         train_s = run_logged([sys.executable, osp.join(tools, 'train.py'), cfg_file,
                               '--work-dir', run_dir, '--resume', '--cfg-options', *opts],
                              osp.join(run_dir, 'train.log'))
+        # a resumed run: this attempt's seconds are a part; the logs of all attempts the whole
+        train_s = max(train_s, logged_training_seconds(run_dir) or 0.0)
     if osp.isfile(result_file) and train_s is None:
         with open(result_file) as f:
             return json.load(f)['ap'], None, ckpt
@@ -424,7 +453,9 @@ def run_ablation(runs: Sequence[dict], work_dir: str, root: str, data: str = 'da
                 with open(result) as f:
                     stored = json.load(f)
                 rows[spec['name']]['seeds'][seed] = stored['ap']
-                rows[spec['name']]['train_s'][seed] = stored.get('train_s')
+                # the logs count every attempt of a resumed run (result.json's, before, the last)
+                rows[spec['name']]['train_s'][seed] = (logged_training_seconds(run_dir)
+                                                       or stored.get('train_s'))
                 ckpts[spec['name']] = ckpt
             return
         ap, train_s, ckpts[spec['name']] = _train_and_evaluate(
