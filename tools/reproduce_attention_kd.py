@@ -2,16 +2,18 @@
 
     python tools/reproduce_attention_kd.py [--student vgg16-1-8] [--work-dir DIR] [--force]
         [--seeds 3] [--only-seeds K ...]
-        [--rows teacher scratch simpledis attentiondis attentiondis-norm attentiondis-lambda160]
+        [--rows teacher scratch simpledis attentiondis attentiondis-norm attentiondis-lambda160
+                attentiondis-norm-lambda15]
     make ablation-agkd
 
 Trains, with the CPU-sized synthetic configs (288x160; teacher and 1/8 student: 4 epochs from
 their synthetic backbone pre-trainings, ``make pretrain-agkd``; the other students 12 epochs from
 scratch), one after the other: the half-width VGG16 SSD teacher, then the student alone, with
 SimpleDis (A = 1) and with
-AttentionDis (Eq. 1-5) and, where the student has the configs, two departures from the paper:
-AttentionDis with its maps normalised over the covered cells, and Eq. 5 as printed with
-lambda_1 = 160 (the scale of SimpleDis's loss at the start), all with the same budget;
+AttentionDis (Eq. 1-5) and, where the student has the configs, three departures from the paper:
+AttentionDis with its maps normalised over the covered cells, Eq. 5 as printed with
+lambda_1 = 160 (the scale of SimpleDis's loss at the start) and the normalised maps with
+lambda_1 = 15 (SimpleDis's scale through training), all with the same budget;
 evaluates each with the COCO metric on the synthetic val split and writes
 ``ablation.md``/``ablation.png`` (mAP@0.5, per-class AP@0.5, params, GMACs and CPU ms per image
 at 288x160, training time). Finished runs are reused (``--force`` retrains the students,
@@ -30,7 +32,7 @@ STUDENTS = {'vgg16-1-8': '1/8 VGG16', 'vgg16-1-4': '1/4 VGG16', 'mobilenet-1-2':
 
 
 ROW_KEYS = ('teacher', 'scratch', 'simpledis', 'attentiondis', 'attentiondis-norm',
-            'attentiondis-lambda160')
+            'attentiondis-lambda160', 'attentiondis-norm-lambda15')
 
 
 def runs(student: str, rows: Sequence[str] = ROW_KEYS) -> List[dict]:
@@ -49,7 +51,9 @@ def runs(student: str, rows: Sequence[str] = ROW_KEYS) -> List[dict]:
                           eval_config=plain, baseline=f'{name} + SimpleDis'))
     # the departures from the paper's Eq. 5 / lambda_1, where the student has their configs
     variants = {'attentiondis-norm': 'maps normalised over covered cells',
-                'attentiondis-lambda160': 'lambda_1 160 (SimpleDis scale at the start)'}
+                'attentiondis-lambda160': 'lambda_1 160 (SimpleDis scale at the start)',
+                'attentiondis-norm-lambda15': 'maps normalised over covered cells, lambda_1 15 '
+                                              '(SimpleDis scale in training)'}
     for key, label in variants.items():
         config = f'{AGKD}ssd300_{student}_{key}_synthetic.py'
         if osp.isfile(osp.join(ROOT, config)):
