@@ -36,11 +36,12 @@ from .report import markdown_table, new_figure, save_figure, write_markdown
 from .timing import median_ms
 
 
-def run_logged(cmd: List[str], log_path: str) -> float:
-    """Run ``cmd``, write its output to ``log_path`` (echoing progress); return seconds taken."""
+def run_logged(cmd: List[str], log_path: str, append: bool = False) -> float:
+    """Run ``cmd``, write its output to ``log_path`` (echoing progress; ``append`` keeps what an
+    earlier attempt wrote there); return seconds taken."""
     print('$ ' + ' '.join(cmd), flush=True)
     start = time.time()
-    with open(log_path, 'w') as log:
+    with open(log_path, 'a' if append else 'w') as log:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 env=dict(os.environ, PYTHONUNBUFFERED='1'))
         for line in proc.stdout:
@@ -377,7 +378,7 @@ def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
             f.write(fingerprint + '\n')
         train_s = run_logged([sys.executable, osp.join(tools, 'train.py'), cfg_file,
                               '--work-dir', run_dir, '--resume', '--cfg-options', *opts],
-                             osp.join(run_dir, 'train.log'))
+                             osp.join(run_dir, 'train.log'), append=True)
         # a resumed run: this attempt's seconds are a part; the logs of all attempts the whole
         train_s = max(train_s, logged_training_seconds(run_dir) or 0.0)
     if osp.isfile(result_file) and train_s is None:

@@ -1,6 +1,9 @@
-"""The training time of a run resumed after an interruption counts every attempt."""
+"""A run resumed after an interruption: its training time counts every attempt, and its log
+keeps them all."""
 
-from mmdet_lite.benchmark.ablation import logged_training_seconds
+import sys
+
+from mmdet_lite.benchmark.ablation import logged_training_seconds, run_logged
 
 
 def _log(run_dir, stamp, lines):
@@ -23,3 +26,12 @@ def test_logged_training_seconds_sums_the_attempts(tmp_path):
     (tmp_path / 'test').mkdir()  # the runner's evaluation folder is not a training log
     (tmp_path / 'train.log').write_text('2026/12/07 02:00:00 - mmengine - INFO - x\n')
     assert logged_training_seconds(str(tmp_path)) == 330 + 60
+
+
+def test_run_logged_keeps_the_earlier_attempt_when_appending(tmp_path):
+    log = str(tmp_path / 'train.log')
+    run_logged([sys.executable, '-c', 'print("attempt 1")'], log, append=True)
+    run_logged([sys.executable, '-c', 'print("attempt 2")'], log, append=True)
+    assert open(log).read() == 'attempt 1\nattempt 2\n'
+    run_logged([sys.executable, '-c', 'print("evaluation")'], log)  # the default overwrites
+    assert open(log).read() == 'evaluation\n'
