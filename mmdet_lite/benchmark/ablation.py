@@ -187,7 +187,7 @@ def write_report(rows: List[dict], classes: Sequence[str], out_dir: str, total_s
     seeds) in ``out_dir``.
 
     Each row: ``name``, ``seeds`` (seed -> AP dict with ``mAP50`` and one entry per class),
-    ``train_s`` (seed -> seconds, None when reused), ``params_m``, ``gmacs``, ``ms`` and
+    ``train_s`` (seed -> seconds, None when unknown), ``params_m``, ``gmacs``, ``ms`` and
     optionally ``baseline`` (name of the row it ablates) and ``direction`` (+1 when the paper
     finds this row better than its baseline, -1 worse).
     """
@@ -358,8 +358,9 @@ def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
                         cfg_options: Sequence[str], teacher_ckpt: Optional[str],
                         force: bool, adopt: bool = False) -> Tuple[dict, Optional[float], str]:
     """One row at one seed: train (unless its checkpoint exists), evaluate (unless its
-    ``result.json`` exists); returns the AP dict, the training seconds (None if reused) and the
-    checkpoint path. A run dir trained with another configuration is refused
+    ``result.json`` exists); returns the AP dict, the training seconds (of every attempt, also
+    for a reused run: :func:`logged_training_seconds`; None when unknown) and the checkpoint
+    path. A run dir trained with another configuration is refused
     (:func:`check_fingerprint`)."""
     tools = osp.join(root, 'tools')
     cfg_file = osp.join(root, spec['config'])
@@ -370,8 +371,8 @@ def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
     opts = _run_options(cfg, seed, cfg_options, teacher_ckpt)
     fingerprint = run_fingerprint(cfg, opts)
     check_fingerprint(run_dir, fingerprint, adopt)
-    train_s = None
-    if not osp.isfile(ckpt):
+    train_s, trained_now = None, not osp.isfile(ckpt)
+    if trained_now:
         print(f"\n== {spec['name']}, seed {seed}: training {spec['config']}", flush=True)
         os.makedirs(run_dir, exist_ok=True)
         with open(osp.join(run_dir, 'fingerprint.txt'), 'w') as f:
@@ -381,9 +382,12 @@ def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
                              osp.join(run_dir, 'train.log'), append=True)
         # a resumed run: this attempt's seconds are a part; the logs of all attempts the whole
         train_s = max(train_s, logged_training_seconds(run_dir) or 0.0)
-    if osp.isfile(result_file) and train_s is None:
+    if osp.isfile(result_file) and not trained_now:
         with open(result_file) as f:
-            return json.load(f)['ap'], None, ckpt
+            stored = json.load(f)
+        return stored['ap'], logged_training_seconds(run_dir) or stored.get('train_s'), ckpt
+    if not trained_now:
+        train_s = logged_training_seconds(run_dir)
     eval_cfg = osp.join(root, spec.get('eval_config') or spec['config'])
     prefix = osp.join(run_dir, 'test', 'preds')
     run_logged([sys.executable, osp.join(tools, 'test.py'), eval_cfg, ckpt, '--work-dir',
