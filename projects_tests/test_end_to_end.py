@@ -51,13 +51,15 @@ def test_mim_train_kill_resume_test_and_inferencer(workspace, monkeypatch, capsy
     assert not osp.exists(workspace / CONFIG)
     train = [MIM, 'train', 'mmdet_lite', CONFIG, '--work-dir', work_dir, '--cfg-options', *SMALL]
 
-    # 1. start a 6-epoch run and kill it once the first checkpoint is written
+    # 1. start a 6-epoch run and kill it once the first checkpoint is written: mmengine writes
+    # `last_checkpoint` after the file, and `--resume` starts from scratch without it (a kill
+    # between the two, when polling for epoch_*.pth, made this test fail at random)
     env = dict(os.environ, PYTHONUNBUFFERED='1')
     proc = subprocess.Popen(train + ['train_cfg.max_epochs=6', 'train_cfg.val_interval=6'],
                             cwd=workspace, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     deadline = time.time() + 300
-    while not glob.glob(osp.join(work_dir, 'epoch_*.pth')) and proc.poll() is None:
+    while not osp.exists(osp.join(work_dir, 'last_checkpoint')) and proc.poll() is None:
         assert time.time() < deadline, 'no checkpoint written in time'
         time.sleep(0.5)
     os.killpg(proc.pid, signal.SIGKILL)
