@@ -371,23 +371,21 @@ def _train_and_evaluate(spec: dict, seed: int, run_dir: str, root: str,
     opts = _run_options(cfg, seed, cfg_options, teacher_ckpt)
     fingerprint = run_fingerprint(cfg, opts)
     check_fingerprint(run_dir, fingerprint, adopt)
-    train_s, trained_now = None, not osp.isfile(ckpt)
+    trained_now, attempt_s = not osp.isfile(ckpt), 0.0
     if trained_now:
         print(f"\n== {spec['name']}, seed {seed}: training {spec['config']}", flush=True)
         os.makedirs(run_dir, exist_ok=True)
         with open(osp.join(run_dir, 'fingerprint.txt'), 'w') as f:
             f.write(fingerprint + '\n')
-        train_s = run_logged([sys.executable, osp.join(tools, 'train.py'), cfg_file,
-                              '--work-dir', run_dir, '--resume', '--cfg-options', *opts],
-                             osp.join(run_dir, 'train.log'), append=True)
-        # a resumed run: this attempt's seconds are a part; the logs of all attempts the whole
-        train_s = max(train_s, logged_training_seconds(run_dir) or 0.0)
+        attempt_s = run_logged([sys.executable, osp.join(tools, 'train.py'), cfg_file,
+                                '--work-dir', run_dir, '--resume', '--cfg-options', *opts],
+                               osp.join(run_dir, 'train.log'), append=True)
+    # every attempt of a resumed (or reused) run, from the logs; this attempt's at least
+    train_s = max(attempt_s, logged_training_seconds(run_dir) or 0.0) or None
     if osp.isfile(result_file) and not trained_now:
         with open(result_file) as f:
             stored = json.load(f)
-        return stored['ap'], logged_training_seconds(run_dir) or stored.get('train_s'), ckpt
-    if not trained_now:
-        train_s = logged_training_seconds(run_dir)
+        return stored['ap'], train_s or stored.get('train_s'), ckpt
     eval_cfg = osp.join(root, spec.get('eval_config') or spec['config'])
     prefix = osp.join(run_dir, 'test', 'preds')
     run_logged([sys.executable, osp.join(tools, 'test.py'), eval_cfg, ckpt, '--work-dir',

@@ -82,7 +82,7 @@ def test_attention_kd_rows_share_one_student_config():
                                                                   'AttentionDis']
         plain = rows[1]['config']
         assert all(r['eval_config'] == plain for r in rows[2:])
-        # the departures (normalised maps, lambda_1 160), where there are configs, are
+        # the departures (normalised maps, lambda_1 160, both), where there are configs, are
         # compared with SimpleDis as well
         assert all(('normalised' in r['name'] or 'lambda_1 160' in r['name'])
                    and r['baseline'] == rows[2]['name'] for r in rows[4:])
