@@ -14,7 +14,8 @@ departure: about DFL's scale). Evaluates each with the COCO metric on the
 synthetic val split and writes ``ablation.md``/``ablation.png`` (mAP@0.5, per-class AP@0.5, params,
 GMACs and CPU ms per image at 288x160, training time). Finished rows are reused (``--force``
 retrains the students, ``--force-teacher`` the teacher). On CPU the mixed precision is bfloat16
-autocast. Row 5 is evaluated with row 4's config: its checkpoint is a student's.
+autocast where the CPU has bf16 instructions, fp32 elsewhere. Row 5 is evaluated with row 4's
+config: its checkpoint is a student's.
 """
 
 import os.path as osp
@@ -73,8 +74,8 @@ def main(argv: Optional[List[str]] = None) -> None:
                  'benchmark',
                  note='Synthetic configs (288x160, 4 epochs from the synthetic backbone '
                  'pre-training, Adam, the same budget for every row; '
-                 'mixed precision = bf16 autocast on CPU); params / GMACs / CPU ms per image at '
-                 '288x160.', seeds=args.seeds,
+                 'mixed precision = bf16 autocast on a bf16 CPU); params / GMACs / CPU ms '
+                 'per image at 288x160.', seeds=args.seeds,
                  only_seeds=args.only_seeds, report_only=args.report_only, adopt=args.adopt)
 
 

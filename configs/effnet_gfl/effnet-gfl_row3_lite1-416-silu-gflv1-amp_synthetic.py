@@ -1,5 +1,5 @@
-# Table 2 row 3 on the synthetic benchmark: row 2 with SiLU and mixed precision (bf16 autocast on
-# CPU, fp16 AMP on GPU).
+# Table 2 row 3 on the synthetic benchmark: row 2 with SiLU and mixed precision (fp16 AMP on GPU;
+# on CPU bf16 autocast where the CPU has bf16 instructions, fp32 elsewhere).
 _base_ = './effnet-gfl_row2_lite1-416-mish-gflv1_synthetic.py'
 # As the other families' synthetic rows, the Lite1 backbone starts from a pre-training of this
 # detector on the disjoint, differently seeded data/synthetic_pretrain split

@@ -1,11 +1,12 @@
-"""Mixed-precision training on GPU (fp16 + loss scaling) and on CPU (bfloat16 autocast).
+"""Mixed-precision training on GPU (fp16 + loss scaling) and on CPU (bfloat16 where native).
 
 The EfficientNet-Lite + GFLv2 paper trains with mixed precision (Apex AMP O3, Sec. 4; Table 2
 rows 3-5). mmengine's :class:`~mmengine.optim.AmpOptimWrapper` does this on GPU but refuses to
 start without one, although mmengine's ``autocast`` supports CPU in bfloat16. This wrapper is
-``AmpOptimWrapper`` where a GPU (or NPU/MLU/MUSA) exists, and bfloat16 autocast without loss
-scaling (bf16 keeps fp32's exponent range, so gradients do not underflow) on CPU, so the same
-configs run on both.
+``AmpOptimWrapper`` where a GPU (or NPU/MLU/MUSA) exists. On CPU it autocasts to bfloat16
+without loss scaling (bf16 keeps fp32's exponent range, so gradients do not underflow) only where
+the CPU has bf16 instructions; elsewhere bf16 is emulated and several times slower than fp32, so
+it trains in fp32 and says so (:func:`mmdet_lite.utils.cpu_features.native_bf16`).
 """
 
 import logging
@@ -19,6 +20,8 @@ from mmengine.device import is_cuda_available, is_mlu_available, is_musa_availab
 from mmengine.logging import print_log
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
+from ...utils.cpu_features import native_bf16
+
 
 def _accelerator_available() -> bool:
     return (is_cuda_available() or is_npu_available() or is_mlu_available()
@@ -27,17 +30,22 @@ def _accelerator_available() -> bool:
 
 @OPTIM_WRAPPERS.register_module()
 class MixedPrecisionOptimWrapper(AmpOptimWrapper):
-    """:class:`AmpOptimWrapper` on an accelerator, bfloat16 autocast on CPU.
+    """:class:`AmpOptimWrapper` on an accelerator, bfloat16 autocast on a CPU with native bf16.
 
     Args:
         loss_scale, dtype: as :class:`AmpOptimWrapper` (used on an accelerator).
-        cpu_bf16: on CPU, autocast to bfloat16 (True) or train in fp32 with a warning (False).
+        cpu_bf16: on CPU, ``'auto'`` (default): bfloat16 autocast where the CPU has bf16
+            instructions, fp32 elsewhere; ``True``: bfloat16 even where it is emulated (slow);
+            ``False``: fp32.
         Other args: as :class:`OptimWrapper`.
     """
 
     def __init__(self, loss_scale: Union[str, float, dict] = 'dynamic',
-                 dtype: Optional[Union[str, torch.dtype]] = None, cpu_bf16: bool = True,
-                 **kwargs) -> None:
+                 dtype: Optional[Union[str, torch.dtype]] = None,
+                 cpu_bf16: Union[bool, str] = 'auto', **kwargs) -> None:
+        if cpu_bf16 not in (True, False, 'auto'):
+            raise ValueError(f"MixedPrecisionOptimWrapper: cpu_bf16 must be 'auto', True or "
+                             f'False, got {cpu_bf16!r}')
         if _accelerator_available():
             super().__init__(loss_scale=loss_scale, dtype=dtype, **kwargs)
             self.on_cpu = False
@@ -46,15 +54,28 @@ class MixedPrecisionOptimWrapper(AmpOptimWrapper):
         self.on_cpu = True
         self.loss_scaler = None
         self._scale_update_param = None
-        if cpu_bf16:
-            self.cast_dtype = torch.bfloat16
-            print_log('MixedPrecisionOptimWrapper: no GPU, so mixed precision is bfloat16 '
-                      'autocast on CPU (no loss scaling). It saves memory; whether it is faster '
-                      'depends on the CPU (bf16 instructions, e.g. AVX512-BF16/AMX).', 'current')
-        else:
-            self.cast_dtype = None
+        self.cast_dtype = self._cpu_dtype(cpu_bf16)
+
+    @staticmethod
+    def _cpu_dtype(cpu_bf16: Union[bool, str]) -> Optional[torch.dtype]:
+        """bfloat16 or None (fp32) on this CPU, with one log line saying which and why."""
+        native, why = native_bf16()
+        if cpu_bf16 == 'auto':
+            cpu_bf16 = native
+            if not native:
+                print_log(f'MixedPrecisionOptimWrapper: no GPU and {why}, where bf16 autocast '
+                          'is emulated and several times slower than fp32: training in fp32 '
+                          '(cpu_bf16=True forces bf16).', 'current', level=logging.WARNING)
+                return None
+        if not cpu_bf16:
             print_log('MixedPrecisionOptimWrapper: no GPU and cpu_bf16=False: training in '
                       'fp32 (mixed precision off).', 'current', level=logging.WARNING)
+            return None
+        print_log(f'MixedPrecisionOptimWrapper: no GPU, so mixed precision is bfloat16 '
+                  f'autocast on CPU (no loss scaling); {why}'
+                  + ('.' if native else ', so bf16 is emulated and slow.'), 'current',
+                  level=logging.INFO if native else logging.WARNING)
+        return torch.bfloat16
 
     @contextmanager
     def optim_context(self, model: nn.Module):  # noqa: ANN201 - a context manager
