@@ -102,24 +102,30 @@ class AnchorPostProcess(nn.Module):
         self.iou_thr = float(cfg.nms.get('iou_threshold', 0.45))
         self.max_per_img = int(cfg.get('max_per_img', 100))
         self.min_bbox_size = float(cfg.get('min_bbox_size', -1))
+        # built at trace time too (mmdeploy rewriters): every constant on the head's device
+        dev = next(head.parameters()).device
         coder = head.bbox_coder
         if not self.gfl:
-            self.register_buffer('stds', torch.tensor(coder.stds, dtype=torch.float32),
-                                 persistent=False)
-            self.register_buffer('means', torch.tensor(coder.means, dtype=torch.float32),
-                                 persistent=False)
+            self.register_buffer('stds', torch.tensor(coder.stds, dtype=torch.float32,
+                                                      device=dev), persistent=False)
+            self.register_buffer('means', torch.tensor(coder.means, dtype=torch.float32,
+                                                       device=dev), persistent=False)
         sizes = [(int(h), int(w)) for h, w in featmap_sizes]
-        level_anchors = head.prior_generator.grid_priors(sizes, device='cpu')
+        level_anchors = head.prior_generator.grid_priors(sizes, device=dev)
         self.register_buffer('anchors', torch.cat(level_anchors), persistent=False)
         if self.gfl:
             strides = [float(s[0]) for s in head.prior_generator.strides]
             self.register_buffer('centers', torch.cat(
                 [(a[:, :2] + a[:, 2:]) * 0.5 for a in level_anchors]), persistent=False)
             self.register_buffer('anchor_strides', torch.cat(
-                [torch.full((len(a), 1), s) for a, s in zip(level_anchors, strides,
-                                                           strict=True)]), persistent=False)
-            self.register_buffer('project', torch.arange(head.reg_max + 1, dtype=torch.float32),
-                                 persistent=False)
+                [a.new_full((len(a), 1), s) for a, s in zip(level_anchors, strides,
+                                                            strict=True)]), persistent=False)
+            self.register_buffer('project', torch.arange(head.reg_max + 1, dtype=torch.float32,
+                                                         device=dev), persistent=False)
+        self._register_pair_lookups(level_anchors, dev)
+
+    def _register_pair_lookups(self, level_anchors, dev: torch.device) -> None:  # noqa: ANN001
+        """Class and anchor of each flat (class, anchor) index of the top-k segments."""
         # mmdet's RefineDetLite keeps the nms_pre best (anchor, class) pairs of the image, SSDHead
         # and GFLHead those of each level: one segment, or one per level
         counts = [len(a) for a in level_anchors]
@@ -132,12 +138,13 @@ class AnchorPostProcess(nn.Module):
             self.segments.append((start, count, k))
             # class / anchor of each flat (class, anchor) index: constant lookups, no // or %
             self.register_buffer(f'pair_class{i}', torch.arange(
-                self.num_classes, dtype=torch.float32).repeat_interleave(count), persistent=False)
-            self.register_buffer(f'pair_anchor{i}', torch.arange(start, start + count).repeat(
-                self.num_classes), persistent=False)
+                self.num_classes, dtype=torch.float32, device=dev).repeat_interleave(count),
+                persistent=False)
+            self.register_buffer(f'pair_anchor{i}', torch.arange(
+                start, start + count, device=dev).repeat(self.num_classes), persistent=False)
             start += count
-        self.register_buffer('class_ids', torch.arange(self.num_classes, dtype=torch.float32)
-                             .view(-1, 1), persistent=False)
+        self.register_buffer('class_ids', torch.arange(
+            self.num_classes, dtype=torch.float32, device=dev).view(-1, 1), persistent=False)
 
     def _boxes_scores(self, outs) -> Tuple[Tensor, Tensor]:
         """Decoded boxes ``[N, 4]`` and class scores ``[N, C]`` (background dropped)."""
@@ -218,7 +225,8 @@ class AnchorEnd2End(nn.Module):
         self.input_shape = tuple(input_shape)
         head = detector.bbox_head
         with torch.no_grad():
-            feats = detector.extract_feat(torch.zeros(1, 3, *input_shape))
+            dev = next(detector.parameters()).device
+            feats = detector.extract_feat(torch.zeros(1, 3, *input_shape, device=dev))
             sizes = [tuple(f.shape[-2:]) for f in head(feats)[0]]
         self.gfl = head_family(head).name == 'gfl'
         self.post = AnchorPostProcess(head, sizes, input_shape, gfl_scores_are_probs=self.gfl)

@@ -26,8 +26,12 @@ class ClassWeightsMixin:
         # Not persistent: the weights are a training-time choice, so checkpoints trained with and
         # without them stay interchangeable (strict loading works both ways).
         self.register_buffer('class_weights', weights, persistent=False)
+        # An empty buffer that follows .to()/.cuda() while class_weights is still None: weights
+        # set later ('auto', after the runner moved the model) take the module's device from it.
+        self.register_buffer('_device_tracker', torch.empty(0), persistent=False)
 
     def set_class_weights(self, weights: Union[Sequence[float], Tensor]) -> None:
-        """Set the per-class weights (used by :class:`ClassBalancedWeightsHook`)."""
-        device = self.class_weights.device if self.class_weights is not None else 'cpu'
-        self.class_weights = torch.as_tensor(weights, dtype=torch.float32, device=device)
+        """Set the per-class weights on the module's device (:class:`ClassBalancedWeightsHook`
+        calls it after the runner has moved the model)."""
+        self.class_weights = torch.as_tensor(weights, dtype=torch.float32,
+                                             device=self._device_tracker.device)
