@@ -37,11 +37,12 @@ class CenterNetEnd2End(nn.Module):
         self.kernel = int(head.test_cfg.local_maximum_kernel)
         self.input_shape = tuple(input_shape)
         with torch.no_grad():
-            logits = self._head_outputs(detector.extract_feat(torch.zeros(1, 3, *input_shape)))[0]
+            probe = torch.zeros(1, 3, *input_shape, device=next(detector.parameters()).device)
+            logits = self._head_outputs(detector.extract_feat(probe))[0]
         num_classes, out_h, out_w = logits.shape[1:]
         self.num_classes, self.out_hw = num_classes, (out_h, out_w)
-        if num_classes * out_h * out_w >= 2 ** 23:  # float index arithmetic stays exact below
-            raise ValueError('heatmap too large for exact float32 index decoding')
+        if num_classes * out_h * out_w >= 2 ** 31:  # the index arithmetic is INT32
+            raise ValueError('heatmap too large for INT32 index decoding')
         if self.topk > num_classes * out_h * out_w:
             raise ValueError(f'test_cfg.topk={self.topk} exceeds the {num_classes}x{out_h}x{out_w} '
                              'heatmap; lower it or export a larger input shape')
@@ -70,10 +71,13 @@ def decode_centernet(heat: Tensor, wh: Tensor, offset: Tensor, input_hw: Tuple[i
     """mmdet's ``CenterNetHead._decode_heatmap`` in TensorRT-8.2-parsable operators.
 
     ``heat`` are sigmoid heatmaps ``[B, C, h, w]``; returns ``dets [B, k, 5]`` (boxes in input
-    pixels, clipped to the input) and ``labels [B, k]`` int32. The flat top-k index is split
-    into class, y and x with float ``Mul``/``Floor``/``Sub`` (exact: every index is an integer
-    below 2^23) rather than integer ``//`` and ``%``, which export to ``Mod``; the size and offset
-    maps are tiled over classes so that the same index gathers them (``GatherElements``).
+    pixels, clipped to the input) and ``labels [B, k]`` int32. The flat top-k index (up to
+    ``C*h*w``, beyond float16's exact integers above 2048) is split into class, y and x in INT32
+    with ``Div`` (truncating, exact for these non-negative values), ``Mul`` and ``Sub``: no
+    ``Mod`` (unsupported by TensorRT 8.2), and no float tensor ever holds the index, so neither an
+    fp16 file nor ``trtexec --fp16`` on an fp32 file can round it. Only ``y`` and ``x`` (below the
+    map's sides) are cast to float. The size and offset maps are tiled over classes so that the
+    same index gathers them (``GatherElements``).
     ``static_hw``: the heatmap size as Python ints for a static-shape export; otherwise the traced
     sizes are used and scale factors become graph ops (``Reciprocal`` among them).
     """
@@ -84,14 +88,12 @@ def decode_centernet(heat: Tensor, wh: Tensor, offset: Tensor, input_hw: Tuple[i
     heat = heat * (hmax == heat).float()
     scores, inds = heat.reshape(b, -1).topk(k, dim=1)
     hw = h * w
-    ind = inds.float()
-    # (i + 0.5) * (1 / d) stays >= 0.5 / d away from the integers, far more than the float32
-    # rounding error, so its floor is exactly i // d (a division by a Python number exports as
-    # Reciprocal, unsupported by TensorRT 8.2)
-    cls = torch.floor((ind + 0.5) * (1.0 / hw))
-    pos = ind - cls * hw
-    ys = torch.floor((pos + 0.5) * (1.0 / w))
-    xs = pos - ys * w
+    flat = inds.to(torch.int32)
+    cls = torch.div(flat, hw, rounding_mode='trunc')
+    pos = flat - cls * hw
+    ys_i = torch.div(pos, w, rounding_mode='trunc')
+    xs = (pos - ys_i * w).float()
+    ys = ys_i.float()
     # torch.cat, not .repeat: repeat exports an INT64 ConstantOfShape (FP32-only in TRT 8.2)
     wh = torch.cat([wh.reshape(b, 2, hw)] * c, dim=2)
     offset = torch.cat([offset.reshape(b, 2, hw)] * c, dim=2)
@@ -106,7 +108,7 @@ def decode_centernet(heat: Tensor, wh: Tensor, offset: Tensor, input_hw: Tuple[i
     x2 = ((cx + box_w * 0.5) * sx).clamp(0, w_in)
     y2 = ((cy + box_h * 0.5) * sy).clamp(0, h_in)
     dets = torch.stack([x1, y1, x2, y2, scores], dim=2)
-    return dets, cls.to(torch.int32)
+    return dets, cls
 
 
 __all__ = ['CenterNetEnd2End', 'decode_centernet']

@@ -187,7 +187,7 @@ def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], 
     detector, cfg = load_detector(config, checkpoint)
     check_shape(shape, model_stride(detector))
     module = end2end_module(detector, shape).eval()
-    dummy = torch.zeros(1, 3, *shape)
+    dummy = torch.zeros(1, 3, *shape, device=next(module.parameters()).device)
     os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
     with torch.no_grad():
         torch.onnx.export(module, (dummy, ), out, opset_version=opset, dynamo=False,
