@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 export PATH := $(abspath $(VENV))/bin:$(PATH)
-# mmcv 2.1.0 is only published as source: build it once with its ops, then reuse the wheel.
+# mmcv 2.1.0 is only published as source: build it once with its ops (CUDA ops where torch is a
+# CUDA build and nvcc is there; TORCH_CUDA_ARCH_LIST chooses the GPUs), then reuse the wheel,
+# cached per mmcv, torch, CUDA, Python and ops kind (tools/install_mmcv.py)
 WHEEL_CACHE ?= $(HOME)/.cache/mmdet_lite/wheels
 MMCV_VERSION := 2.1.0
 # EfficientNet-Lite1 + PAN + GFLv2 (12 epochs, 19.7 min on 2 cores with everything): the family whose
@@ -14,22 +16,12 @@ DEMO_CONFIG ?= configs/effnet_gfl/effnet-gfl_row4-dense_lite1-416-silu-gflv2-amp
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 
-.PHONY: install install-deploy demo test lint format pretrain-mcn pretrain-mcn-teacher pretrain-rdl pretrain-agkd pretrain-effnet ablation-mcn ablation-agkd ablation-rdl ablation-effnet benchmark-kd
+.PHONY: install install-deploy demo test lint format pretrain-mcn pretrain-mcn-teacher pretrain-rdl pretrain-agkd pretrain-effnet ablation-mcn ablation-agkd ablation-rdl ablation-effnet benchmark-kd check-gpu benchmark-amp
 
 install:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q -r requirements/build.txt -r requirements/runtime.txt -r requirements/tests.txt
-	@if $(PY) -c "import mmcv, mmcv.ops, sys; sys.exit(mmcv.__version__ != '$(MMCV_VERSION)')" 2>/dev/null; then \
-	  echo "mmcv $(MMCV_VERSION) with ops: present"; \
-	else \
-	  if ! ls $(WHEEL_CACHE)/mmcv-$(MMCV_VERSION)-*.whl >/dev/null 2>&1; then \
-	    echo "Building mmcv $(MMCV_VERSION) with ops (about 9 min on 2 cores; cached in $(WHEEL_CACHE))"; \
-	    mkdir -p $(WHEEL_CACHE) && \
-	    MMCV_WITH_OPS=1 MAX_JOBS=$$(nproc) $(PIP) wheel -q --no-deps --no-build-isolation \
-	      mmcv==$(MMCV_VERSION) -w $(WHEEL_CACHE) || exit 1; \
-	  fi; \
-	  $(PIP) install -q $(WHEEL_CACHE)/mmcv-$(MMCV_VERSION)-*.whl || exit 1; \
-	fi
+	$(PY) tools/install_mmcv.py --version $(MMCV_VERSION) --cache $(WHEEL_CACHE)
 	@# a regular (non-editable) install: `mim train mmdet_lite` needs mmdet_lite/.mim in site-packages
 	@# setuptools never prunes build/lib: a module moved or deleted in the sources would stay installed
 	rm -rf build
@@ -126,6 +118,15 @@ ablation-effnet: install $(EFFNET_BACKBONES)
 
 benchmark-kd: install
 	$(PY) tools/benchmark_kd.py
+
+# On a CUDA machine: each family trains 2 iterations with mixed precision, tests and exports
+# with tools/deploy.py --device cuda:0 (a pass/fail table; exit 2 where there is no CUDA)
+check-gpu: install-deploy
+	$(PY) tools/check_gpu.py
+
+# The demo config's train step: fp32 OptimWrapper vs MixedPrecisionOptimWrapper on this CPU
+benchmark-amp: install
+	$(PY) tools/benchmark_amp.py
 
 test: install
 	$(PY) -m pytest projects_tests $(PYTEST_ARGS)

@@ -1,6 +1,6 @@
 """Convert a trained detector with mmdeploy 1.3.1 (ONNX, and a TensorRT engine where TensorRT is).
 
-    python tools/deploy.py DEPLOY_CFG MODEL_CFG CHECKPOINT IMG [--work-dir DIR] [--device cpu]
+    python tools/deploy.py DEPLOY_CFG MODEL_CFG CHECKPOINT IMG [--work-dir DIR] [--device DEV]
     python tools/deploy.py configs/deploy/detection_tensorrt-fp16_static-576x320.py \\
         configs/mobile_centernet/mcn_hrnet-w16_bdd100k.py epoch_60.pth demo.jpg --work-dir trt
 
@@ -9,18 +9,49 @@ TorchScript exporter (torch 2.13 defaults to dynamo, which bypasses rewriters), 
 file against TensorRT 8.2's parser, and for a TensorRT deploy config builds the engine with
 ``onnx2tensorrt`` when the ``tensorrt`` package is importable; otherwise it prints the
 ``trtexec`` command to run on the device (Jetson TX2: the engine must be built there).
+
+The trace device: ``cuda:0`` for a TensorRT deploy config (mmdeploy traces those on CUDA, and
+builds the engine there), ``cpu`` for an ONNX one, unless ``--device`` says otherwise. A TensorRT
+deploy config on a machine without CUDA is refused with the CPU route: ``tools/export_onnx.py``
+(or an onnxruntime deploy config) here, then ``trtexec`` on the target.
 """
 
 import argparse
 import os
 import os.path as osp
 import sys
+from typing import Optional
 
 from mmengine.config import Config
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.export.trt_checker import check_trt
 from mmdet_lite.utils import resolve_config_path
+
+
+def choose_device(backend: str, requested: Optional[str], cuda_available: bool,
+                  deploy_cfg: str = 'DEPLOY_CFG') -> str:
+    """The device to trace on, or ``SystemExit`` with what to do instead."""
+    device = requested or ('cuda:0' if backend == 'tensorrt' else 'cpu')
+    if device.startswith('cuda') and not cuda_available:
+        if backend == 'tensorrt':
+            why = (f'{deploy_cfg} is a TensorRT deploy config: mmdeploy traces and builds those '
+                   'on a CUDA device')
+        else:
+            why = f'--device {device} was asked for'
+        sys.exit(
+            f'tools/deploy.py: {why}, and this machine has no CUDA '
+            '(torch.cuda.is_available() is False). On a CPU, export the ONNX file instead:\n'
+            '  python tools/export_onnx.py MODEL_CFG CHECKPOINT --shape H W --out end2end.onnx\n'
+            '  (or tools/deploy.py configs/deploy/detection_onnxruntime_static.py ...)\n'
+            'then build the engine on the target (Jetson TX2: JetPack 4.6, TensorRT 8.2):\n'
+            '  trtexec --onnx=end2end.onnx --fp16 --saveEngine=end2end.engine --workspace=1024')
+    if backend == 'tensorrt' and not device.startswith('cuda'):
+        sys.exit(f'tools/deploy.py: {deploy_cfg} is a TensorRT deploy config, which mmdeploy '
+                 f'traces on a CUDA device; got --device {device}. Leave --device out (cuda:0), '
+                 'or export on the CPU with tools/export_onnx.py and build the engine with '
+                 'trtexec on the target.')
+    return device
 
 
 def main() -> None:
@@ -30,7 +61,9 @@ def main() -> None:
     parser.add_argument('checkpoint')
     parser.add_argument('img', help='an image used to trace the model')
     parser.add_argument('--work-dir', default='work_dirs/deploy')
-    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--device', default=None,
+                        help='trace device (default: cuda:0 for a TensorRT deploy config, '
+                             'cpu for an ONNX one)')
     args = parser.parse_args()
     try:
         from mmdeploy.apis import torch2onnx
@@ -42,13 +75,14 @@ def main() -> None:
         if not osp.isfile(path):
             sys.exit(f'tools/deploy.py: {what} {path!r} not found')
     deploy_cfg = Config.fromfile(resolve_config_path(args.deploy_cfg))
+    import torch
+    device = choose_device(deploy_cfg.backend_config.type, args.device,
+                           torch.cuda.is_available(), args.deploy_cfg)
     model_cfg = resolve_config_path(args.model_cfg)
     os.makedirs(args.work_dir, exist_ok=True)
     save_file = deploy_cfg.onnx_config.save_file
-    from mmdet_lite.deploy import allow_tensorrt_export_on_cpu
-    with allow_tensorrt_export_on_cpu():  # the ONNX export itself needs no GPU
-        torch2onnx(args.img, args.work_dir, save_file, deploy_cfg, model_cfg, args.checkpoint,
-                   device=args.device)
+    torch2onnx(args.img, args.work_dir, save_file, deploy_cfg, model_cfg, args.checkpoint,
+               device=device)
     onnx_path = osp.join(args.work_dir, save_file)
     from mmdeploy.utils import is_dynamic_shape
 
@@ -70,8 +104,7 @@ def main() -> None:
               f'--workspace=1024   # input 1x3x{shape[2]}x{shape[3]}')
         return
     from mmdeploy.apis.tensorrt import onnx2tensorrt
-    onnx2tensorrt(args.work_dir, 'end2end.engine', 0, deploy_cfg, onnx_path,
-                  device=args.device)
+    onnx2tensorrt(args.work_dir, 'end2end.engine', 0, deploy_cfg, onnx_path, device=device)
     print(f"wrote {osp.join(args.work_dir, 'end2end.engine')}")
 
 

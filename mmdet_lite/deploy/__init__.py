@@ -25,11 +25,12 @@ apply_patches('deploy')  # the TorchScript exporter by default (mmdet_lite.compa
 
 @contextlib.contextmanager
 def allow_tensorrt_export_on_cpu() -> Iterator[None]:
-    """Let mmdeploy's ``torch2onnx`` run a TensorRT deploy config on a CPU-only host.
+    """Let mmdeploy's ``torch2onnx`` trace a TensorRT deploy config on the CPU.
 
-    mmdeploy refuses ``device='cpu'`` for the tensorrt backend up front, although exporting the
-    ONNX file (with the TensorRT-specific rewriters) needs no GPU: only building and running the
-    engine does, and for a Jetson TX2 that happens on the device anyway.
+    mmdeploy refuses ``device='cpu'`` for the tensorrt backend up front. The CPU tests use this to
+    check the TensorRT-specific rewriters' graph without a GPU; ``tools/deploy.py`` does not (it
+    traces TensorRT configs on CUDA, as mmdeploy intends, and points a CPU user to
+    ``tools/export_onnx.py`` and ``trtexec`` on the target).
     """
     from mmdeploy.apis.utils import utils as api_utils
     check = api_utils.check_backend_device
