@@ -11,9 +11,8 @@ from mmengine.runner import Runner
 import mmdet_lite  # noqa: F401  (registers modules, weights-only checkpoint loading)
 from mmdet_lite.utils.runner_setup import (
     add_common_args,
+    apply_resume,
     check_pretrained_weights,
-    check_resume_checkpoint,
-    find_resumable_checkpoint,
     load_config,
     parse_common_args,
 )
@@ -40,16 +39,7 @@ def main() -> None:
         cfg.optim_wrapper.loss_scale = 'dynamic'
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
-    if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = find_resumable_checkpoint(cfg.work_dir)
-        if cfg.load_from is None:
-            cfg.resume = False  # else mmengine looks for one itself
-            print(f'--resume: no loadable checkpoint in {cfg.work_dir}, starting from scratch')
-    elif args.resume is not None:
-        check_resume_checkpoint(args.resume)
-        cfg.resume = True
-        cfg.load_from = args.resume
+    apply_resume(cfg, args.resume)
     runner = Runner.from_cfg(cfg)
     runner.train()
 

@@ -150,6 +150,28 @@ def find_resumable_checkpoint(work_dir: str) -> Optional[str]:
     return None
 
 
+def apply_resume(cfg: Config, resume: Optional[str]) -> None:
+    """Set ``cfg.resume`` / ``cfg.load_from`` for ``--resume`` (``'auto'``: the work dir's newest
+    loadable checkpoint; a path: that checkpoint; None: nothing).
+
+    With ``--resume`` and no checkpoint in the work dir yet (a cluster job's first start), the
+    run starts as the config says: a fine-tuning config keeps its ``load_from`` (e.g. the
+    BDD100K checkpoint an ivslab config starts from) instead of silently training from scratch.
+    """
+    if resume == 'auto':
+        found = find_resumable_checkpoint(cfg.work_dir)
+        if found is None:
+            cfg.resume = False  # else mmengine looks for one itself
+            start = (f"load_from={cfg.load_from}" if cfg.get('load_from') else 'scratch')
+            print_log(f'--resume: no loadable checkpoint in {cfg.work_dir} yet, starting from '
+                      f'{start}', logger='current')
+        else:
+            cfg.resume, cfg.load_from = True, found
+    elif resume is not None:
+        check_resume_checkpoint(resume)
+        cfg.resume, cfg.load_from = True, resume
+
+
 def check_resume_checkpoint(path: str) -> None:
     """Exit with the fix when an explicitly given ``--resume PATH`` does not load."""
     try:

@@ -71,3 +71,22 @@ def test_missing_pretrained_weights_named_with_the_fix(tmp_path):
     cfg.model.backbone.init_cfg = [dict(type='Kaiming', layer='Conv2d'),
                                    dict(type='Pretrained', checkpoint='https://x/y.pth')]
     check_pretrained_weights(cfg)  # lists and downloads pass
+
+
+def test_resume_without_checkpoint_keeps_the_configs_load_from(tmp_path):
+    """A fine-tuning config launched with --resume before its first checkpoint (a cluster job's
+    first start) starts from its load_from, not from scratch; later starts resume."""
+    import torch
+    from mmengine.config import Config
+
+    from mmdet_lite.utils.runner_setup import apply_resume
+    wd = str(tmp_path)
+    cfg = Config(dict(work_dir=wd, load_from='bdd100k_epoch_60.pth', resume=False))
+    apply_resume(cfg, 'auto')
+    assert cfg.load_from == 'bdd100k_epoch_60.pth' and cfg.resume is False
+    torch.save(dict(state_dict={}), osp.join(wd, 'epoch_1.pth'))
+    apply_resume(cfg, 'auto')
+    assert cfg.load_from == osp.join(wd, 'epoch_1.pth') and cfg.resume is True
+    cfg = Config(dict(work_dir=wd, load_from='x.pth', resume=False))
+    apply_resume(cfg, None)
+    assert cfg.load_from == 'x.pth' and cfg.resume is False
