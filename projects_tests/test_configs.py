@@ -66,6 +66,17 @@ def test_config_builds(path):
     MODELS.build(model_cfg)
     assert cfg.model.bbox_head.num_classes == len(dataset_classes(cfg))
     check_coco_evaluation(cfg)
+    check_best_checkpoint_metric(path, cfg)
+
+
+def check_best_checkpoint_metric(path: str, cfg: Config) -> None:
+    """The best checkpoint is kept by the metric the paper reports: mAP@[.5:.95] on COCO,
+    AP@0.5 on the driving data (Mobile CenterNet) and the synthetic benchmark, VOC mAP on VOC."""
+    best = cfg.default_hooks.checkpoint.get('save_best')
+    name = osp.basename(path)
+    expect = ('coco/bbox_mAP' if name.endswith('_coco.py') else
+              'pascal_voc/mAP' if name.endswith('_voc.py') else 'coco/bbox_mAP_50')
+    assert best == expect, f'{name} keeps its best checkpoint by {best}, not {expect}'
 
 
 def dataset_classes(cfg: Config) -> tuple:
