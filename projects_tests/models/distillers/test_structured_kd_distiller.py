@@ -225,19 +225,20 @@ def test_bad_teacher_spec():
 
 @pytest.mark.slow
 def test_two_process_gloo_training(tmp_path, teacher):
-    """torchrun --nproc_per_node 2 on CPU (gloo) trains a KD config for a few iterations."""
+    """tools/dist_train.sh (torchrun) with 2 CPU processes (gloo) trains a KD config for a few
+    iterations; the checkpoint holds the student only."""
     from mmdet_lite.datasets.synthetic import make_synthetic_dataset
     teacher_cfg, teacher_ckpt, _ = teacher
     make_synthetic_dataset(str(tmp_path / 'data' / 'synthetic'), num_train=8, num_val=4, seed=5)
-    cmd = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2',
-           '--master_port', '29517', osp.join(REPO_ROOT, 'tools/train.py'), KD,
-           '--launcher', 'pytorch', '--work-dir', str(tmp_path / 'wd'), '--cfg-options',
+    cmd = ['bash', osp.join(REPO_ROOT, 'tools/dist_train.sh'), KD, '2',
+           '--work-dir', str(tmp_path / 'wd'), '--cfg-options',
            f'model.teacher.config={teacher_cfg}', f'model.teacher.checkpoint={teacher_ckpt}',
            'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
            'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
            'val_dataloader.persistent_workers=False', 'train_cfg.max_epochs=1',
            'train_cfg.val_interval=2', 'default_hooks.logger.interval=1']
-    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1')
+    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1', PORT='29517',
+               PYTHON=sys.executable)
     proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=600)
     out = proc.stdout + proc.stderr
