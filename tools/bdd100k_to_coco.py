@@ -167,6 +167,10 @@ def convert(
             )
 
     coco = {
+        # pycocotools' loadRes copies 'info' (a KeyError in some releases when it is missing)
+        'info': {'description': f'BDD100K box2d labels converted by mmdet_lite '
+                                f'tools/bdd100k_to_coco.py ({mode})'},
+        'licenses': [],
         'images': images,
         'annotations': annotations,
         'categories': [{'id': i, 'name': n} for n, i in class_ids.items()],

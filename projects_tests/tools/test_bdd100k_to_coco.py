@@ -185,6 +185,11 @@ def test_cli_both_modes(tmp_path):
         coco = COCO(str(out))
         assert len(coco.getCatIds()) == n_cats and len(coco.getAnnIds()) == n_boxes
         assert len(coco.getImgIds()) == 5
+        # results load against it (pycocotools' loadRes copies the file's 'info')
+        ann = coco.loadAnns(coco.getAnnIds()[:1])[0]
+        res = coco.loadRes([dict(image_id=ann['image_id'], category_id=ann['category_id'],
+                                 bbox=ann['bbox'], score=0.9)])
+        assert 'info' in res.dataset and len(res.getAnnIds()) == 1
 
 
 def test_cli_image_size_option(tmp_path):
