@@ -84,6 +84,24 @@ def build_wheel(version: str, folder: str, cuda_ops: bool) -> None:
             os.replace(osp.join(tmp, name), osp.join(folder, name))
 
 
+def adopt_legacy_wheel(cache: str, version: str, folder: str) -> None:
+    """Move a wheel of the unkeyed cache layout (``<cache>/mmcv-2.1.0-cp311-*.whl``, always a
+    CPU-ops build for a CPU torch) into ``folder`` if it installs and imports with its ops here;
+    otherwise leave it (a build follows)."""
+    tag = f'cp{sys.version_info[0]}{sys.version_info[1]}'
+    old = sorted(f for f in (os.listdir(cache) if osp.isdir(cache) else [])
+                 if f.startswith(f'mmcv-{version}-{tag}-') and f.endswith('.whl'))
+    if not old:
+        return
+    path = osp.join(cache, old[-1])
+    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '--no-deps',
+                    '--force-reinstall', path], check=False)
+    if installed_ok(version, cuda_ops=False):
+        os.makedirs(folder, exist_ok=True)
+        os.replace(path, osp.join(folder, old[-1]))
+        print(f'mmcv {version}: adopted the cached {old[-1]} into {folder}')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--version', default='2.1.0')
@@ -100,6 +118,9 @@ def main() -> None:
                     sys.version_info[:2], cuda_ops)
     folder = osp.join(args.cache, key)
     wheels = [f for f in os.listdir(folder) if f.endswith('.whl')] if osp.isdir(folder) else []
+    if not wheels and not cuda_ops and torch.version.cuda is None:
+        adopt_legacy_wheel(args.cache, args.version, folder)
+        wheels = [f for f in os.listdir(folder) if f.endswith('.whl')] if osp.isdir(folder) else []
     if not wheels:
         print(f'Building mmcv {args.version} with ops for {key} (about 9 min on 2 cores for '
               f'the CPU ops; cached in {folder})', flush=True)
