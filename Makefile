@@ -17,11 +17,12 @@ DEMO_CONFIG ?= configs/effnet_gfl/effnet-gfl_row4-dense_lite1-416-silu-gflv2-amp
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 
-.PHONY: install install-deploy demo test lint format pretrain-mcn pretrain-mcn-teacher pretrain-rdl pretrain-agkd pretrain-effnet ablation-mcn ablation-agkd ablation-rdl ablation-effnet benchmark-kd check-gpu benchmark-amp
+.PHONY: install install-deploy demo test lint format pretrain-mcn pretrain-mcn-teacher pretrain-rdl pretrain-agkd pretrain-effnet ablation-mcn ablation-agkd ablation-rdl ablation-effnet benchmark-kd check-gpu benchmark-amp imagenet-effnet
 
 install:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q -r requirements/build.txt -r requirements/runtime.txt -r requirements/tests.txt
+	$(PIP) install -q --no-deps -r requirements/tests-nodeps.txt
 	$(PY) tools/install_mmcv.py --version $(MMCV_VERSION) --cache $(WHEEL_CACHE)
 	@# a regular (non-editable) install: `mim train mmdet_lite` needs mmdet_lite/.mim in site-packages
 	@# setuptools never prunes build/lib: a module moved or deleted in the sources would stay installed
@@ -111,6 +112,14 @@ $(EFFNET_BACKBONES): checkpoints/effnet-gfl_%_pretrain_synthetic.pth:
 	  --work-dir work_dirs/effnet-gfl_$*_pretrain_synthetic --resume
 	$(PY) tools/publish_checkpoint.py work_dirs/effnet-gfl_$*_pretrain_synthetic/epoch_6.pth $@ \
 	  --prefix backbone.
+
+# ImageNet weights of the COCO configs' EfficientNet-Lite0/1/3 backbones: timm's TensorFlow ports,
+# downloaded and converted to the backbone's keys (not shipped; needs the network once)
+EFFNET_IMAGENET := checkpoints/tf_efficientnet_lite0_imagenet.pth \
+	checkpoints/tf_efficientnet_lite1_imagenet.pth checkpoints/tf_efficientnet_lite3_imagenet.pth
+imagenet-effnet: install $(EFFNET_IMAGENET)
+$(EFFNET_IMAGENET): checkpoints/tf_efficientnet_%_imagenet.pth:
+	$(PY) tools/model_converters/efficientnet_lite_to_mmdet_lite.py timm $@ --arch $*
 
 # Table 2 rows 3, 4 dense, 4 (2:4), 5 (LD, reference) and 5 (LD per positive), 3 seeds per
 # student row (teacher once)

@@ -1,6 +1,9 @@
 # Table 2 row 2: row 1 with EfficientNet-Lite1, 416x416 input and Mish (paper: 27.35 mAP).
 _base_ = './effnet-gfl_row1_lite0-320-relu6-gflv1_coco.py'
-model = dict(backbone=dict(arch='lite1', act_cfg=dict(type='Mish')))
+# ImageNet weights of Lite1 (`make checkpoints/tf_efficientnet_lite1_imagenet.pth`), trained with
+# ReLU6: the Mish / SiLU rows start from them with the activation swapped, and fine-tune.
+model = dict(backbone=dict(arch='lite1', act_cfg=dict(type='Mish'), init_cfg=dict(
+    checkpoint='{{ fileDirname }}/../../checkpoints/tf_efficientnet_lite1_imagenet.pth')))
 
 img_scale = (416, 416)
 train_pipeline = [

@@ -3,6 +3,8 @@
 # Lite1's 5.4 M) with a 128-channel PAN and head, GFLv2, dense, trained like row 3.
 _base_ = './effnet-gfl_row3_lite1-416-silu-gflv1-amp_coco.py'
 model = dict(
-    backbone=dict(arch='lite3'),
+    # ImageNet weights of Lite3: `make checkpoints/tf_efficientnet_lite3_imagenet.pth`
+    backbone=dict(arch='lite3', init_cfg=dict(
+        checkpoint='{{ fileDirname }}/../../checkpoints/tf_efficientnet_lite3_imagenet.pth')),
     neck=dict(in_channels=[48, 136, 384], out_channels=128),
     bbox_head=dict(type='GFLv2Head', in_channels=128, feat_channels=128))

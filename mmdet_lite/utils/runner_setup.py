@@ -59,6 +59,10 @@ def _how_to_make(ckpt: str) -> str:
     if osp.basename(osp.dirname(path)) != 'checkpoints':
         return 'Check the path.'
     rel = f'checkpoints/{osp.basename(path)}'
+    if osp.basename(path).startswith('tf_efficientnet_lite'):
+        return (f'These are ImageNet weights converted once from timm\'s: run `make {rel}` in the '
+                'repository root (downloads about 20 MB; '
+                'tools/model_converters/efficientnet_lite_to_mmdet_lite.py).')
     return (f'A synthetic pre-training is made once in a checkout: run `make {rel}` in the '
             'repository root (see the comment in the config; a shipped one comes with the '
             'checkout: `git checkout -- ' + rel + '`).')

@@ -14,6 +14,7 @@ import math
 from typing import List, Optional, Sequence, Tuple
 
 import torch.nn as nn
+import torch.nn.functional as F
 from mmcv.cnn import ConvModule
 from mmcv.cnn.bricks import DropPath
 from mmdet.registry import MODELS
@@ -55,6 +56,17 @@ def stage_settings(arch: str) -> List[Tuple[int, int, int, int, int]]:
     return stages
 
 
+def tf_same_pad(x: Tensor, kernel_size: int, stride: int) -> Tensor:
+    """TensorFlow's ``SAME`` padding of a strided conv (the extra pixel at the bottom / right),
+    which the ImageNet weights of EfficientNet-Lite (``tf_efficientnet_lite*``) were trained
+    with; for these static sizes the pads are constants of the traced graph."""
+    pads = []
+    for size in (x.shape[-1], x.shape[-2]):
+        total = max((math.ceil(size / stride) - 1) * stride + kernel_size - size, 0)
+        pads += [total // 2, total - total // 2]
+    return F.pad(x, pads)
+
+
 class MBConv(BaseModule):
     """Inverted residual block without squeeze-and-excite: 1x1 expand, kxk depthwise, 1x1 project.
 
@@ -64,19 +76,25 @@ class MBConv(BaseModule):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int,
                  expand_ratio: int, drop_path_rate: float, norm_cfg: ConfigType,
-                 act_cfg: ConfigType, init_cfg: OptMultiConfig = None) -> None:
+                 act_cfg: ConfigType, tf_padding: bool = False,
+                 init_cfg: OptMultiConfig = None) -> None:
         super().__init__(init_cfg)
         mid = in_channels * expand_ratio
         self.use_shortcut = stride == 1 and in_channels == out_channels
         self.expand_conv = ConvModule(in_channels, mid, 1, norm_cfg=norm_cfg,
                                       act_cfg=act_cfg) if expand_ratio != 1 else None
-        self.depthwise_conv = ConvModule(mid, mid, kernel_size, stride, kernel_size // 2,
+        # SAME padding of a strided conv is asymmetric; for stride 1 it equals kernel_size // 2
+        self.same_pad = (kernel_size, stride) if tf_padding and stride > 1 else None
+        self.depthwise_conv = ConvModule(mid, mid, kernel_size, stride,
+                                         0 if self.same_pad else kernel_size // 2,
                                          groups=mid, norm_cfg=norm_cfg, act_cfg=act_cfg)
         self.project_conv = ConvModule(mid, out_channels, 1, norm_cfg=norm_cfg, act_cfg=None)
         self.drop_path = DropPath(drop_path_rate) if drop_path_rate > 0 else nn.Identity()
 
     def forward(self, x: Tensor) -> Tensor:
         out = x if self.expand_conv is None else self.expand_conv(x)
+        if self.same_pad:
+            out = tf_same_pad(out, *self.same_pad)
         out = self.project_conv(self.depthwise_conv(out))
         return x + self.drop_path(out) if self.use_shortcut else out
 
@@ -102,6 +120,10 @@ class EfficientNetLite(BaseModule):
         frozen_stages: freeze the stem and the first ``frozen_stages`` stages (-1: none).
         norm_eval: keep BN layers in eval mode while training.
         with_conv_head: build the 1280-channel head conv.
+        tf_padding: TensorFlow's ``SAME`` padding in the strided convs (one extra pixel at the
+            bottom / right instead of one on each side), as the ImageNet weights converted by
+            ``tools/model_converters/efficientnet_lite_to_mmdet_lite.py`` were trained with; the
+            state dict is the same either way.
     """
 
     def __init__(self,
@@ -113,6 +135,7 @@ class EfficientNetLite(BaseModule):
                  frozen_stages: int = -1,
                  norm_eval: bool = False,
                  with_conv_head: bool = False,
+                 tf_padding: bool = False,
                  init_cfg: OptMultiConfig = dict(type='Kaiming', layer='Conv2d',
                                                  mode='fan_out', nonlinearity='relu')) -> None:
         super().__init__(init_cfg)
@@ -132,7 +155,9 @@ class EfficientNetLite(BaseModule):
 
         settings = stage_settings(arch)
         total_blocks = sum(r for _, r, _, _, _ in settings)
-        self.stem = ConvModule(3, STEM_CHANNELS, 3, 2, 1, norm_cfg=norm_cfg, act_cfg=act_cfg)
+        self.tf_padding = tf_padding
+        self.stem = ConvModule(3, STEM_CHANNELS, 3, 2, 0 if tf_padding else 1, norm_cfg=norm_cfg,
+                               act_cfg=act_cfg)
         self.layer_names: List[str] = []
         self.out_channels: List[int] = []
         in_ch, block_id = STEM_CHANNELS, 0
@@ -141,7 +166,7 @@ class EfficientNetLite(BaseModule):
             for j in range(repeats):
                 rate = drop_path_rate * block_id / total_blocks
                 blocks.append(MBConv(in_ch, out_ch, k, stride if j == 0 else 1, expand, rate,
-                                     norm_cfg, act_cfg))
+                                     norm_cfg, act_cfg, tf_padding))
                 in_ch, block_id = out_ch, block_id + 1
             name = f'stage{i + 1}'
             self.add_module(name, nn.Sequential(*blocks))
@@ -160,7 +185,7 @@ class EfficientNetLite(BaseModule):
         return [self.out_channels[i] for i in self.out_indices]
 
     def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
-        x = self.stem(x)
+        x = self.stem(tf_same_pad(x, 3, 2) if self.tf_padding else x)
         outs = []
         for i, name in enumerate(self.layer_names):
             x = getattr(self, name)(x)
