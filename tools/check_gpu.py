@@ -46,9 +46,10 @@ FAMILIES = (
            deploy_size='576x320'),
     Family('refinedet_lite', 'configs/refinedet_lite/refinedet-lite-pp_res2netlite72_synthetic.py',
            ('model.backbone.init_cfg=None', )),  # its backbone pre-training is not shipped
-    Family('attention_kd_ssd', 'configs/attention_kd/ssd300_vgg16-1-8_synthetic.py'),
+    Family('attention_kd_ssd', 'configs/attention_kd/ssd300_vgg16-1-8_synthetic.py',
+           deploy_size='300x300'),
     Family('effnet_gfl', 'configs/effnet_gfl/effnet-gfl_row4-dense_lite1-416-silu-gflv2-amp_'
-           'synthetic.py', amp=False),  # MixedPrecisionOptimWrapper: AmpOptimWrapper on CUDA
+           'synthetic.py', amp=False, deploy_size='416x416'),  # its own MixedPrecisionOptimWrapper
 )
 KD_TEACHER = Family('kd_teacher_w32', 'configs/mobile_centernet/mcn_hrnet-w32_teacher_synthetic.py',
                     ('model.backbone.init_cfg=None', ))

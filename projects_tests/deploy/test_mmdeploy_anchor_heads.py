@@ -113,3 +113,47 @@ def test_dynamic_config_is_refused_with_the_static_ones(tmp_path):
     with pytest.raises(NotImplementedError, match='static'):
         torch2onnx(str(tmp_path / 'img.png'), str(tmp_path), 'end2end.onnx', deploy_cfg, config,
                    ckpt, device='cpu')
+
+
+# each TensorRT deploy config at the size its family trains at (576x320: Mobile CenterNet,
+# test_mmdeploy_conversion.py)
+TRT_CONFIGS = {
+    'detection_tensorrt-fp16_static-320x320.py': ('refinedet_lite', (320, 320)),
+    'detection_tensorrt-fp16_static-300x300.py': ('ssd_1_8', (300, 300)),
+    'detection_tensorrt-fp16_static-416x416.py': ('effnet_gflv2', (416, 416)),
+}
+
+
+def test_every_tensorrt_deploy_config_is_exercised():
+    import glob
+    found = {osp.basename(p) for p in glob.glob(osp.join(DEPLOY, 'detection_tensorrt*.py'))}
+    assert found == set(TRT_CONFIGS) | {'detection_tensorrt-fp16_static-576x320.py'}
+
+
+@pytest.mark.parametrize('deploy', sorted(TRT_CONFIGS))
+def test_tensorrt_deploy_config_at_the_training_size(tmp_path, deploy):
+    """The TensorRT trace of the family's graph at its deploy config's size: that input shape,
+    the TensorRT 8.2 check after ``make_trt_ready``, fixed-size outputs in onnxruntime."""
+    import cv2
+    import onnx
+    import onnxruntime as ort
+    from mmdeploy.apis import torch2onnx
+    from mmengine.config import Config
+
+    from mmdet_lite.deploy import allow_tensorrt_export_on_cpu, make_trt_ready
+    key, (h, w) = TRT_CONFIGS[deploy]
+    config, scale, _ = CONFIGS[key]
+    config = osp.join(REPO_ROOT, config)
+    ckpt = make_checkpoint(config, str(tmp_path / 'w.pth'), scale)
+    img_path = str(tmp_path / 'img.png')
+    cv2.imwrite(img_path, np.random.default_rng(1).integers(0, 255, (h, w, 3), dtype=np.uint8))
+    cfg = Config.fromfile(osp.join(DEPLOY, deploy))
+    with allow_tensorrt_export_on_cpu():
+        torch2onnx(img_path, str(tmp_path), 'end2end.onnx', cfg, config, ckpt, device='cpu')
+    path = make_trt_ready(str(tmp_path / 'end2end.onnx'), static=True)
+    model = onnx.load(path)
+    assert [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim] == [1, 3, h, w]
+    assert check_trt(model) == []
+    dets, labels = ort.InferenceSession(path).run(None, {'input': np.zeros((1, 3, h, w),
+                                                                           np.float32)})
+    assert dets.shape[:1] == (1, ) and dets.shape[2] == 5 and labels.shape == dets.shape[:2]
