@@ -67,6 +67,27 @@ def test_config_builds(path):
     assert cfg.model.bbox_head.num_classes == len(dataset_classes(cfg))
     check_coco_evaluation(cfg)
     check_best_checkpoint_metric(path, cfg)
+    if 'synthetic' not in osp.basename(path):
+        check_stated_gpus(path, cfg)
+
+
+def check_stated_gpus(path: str, cfg: Config) -> None:
+    """A real-data config's first comment lines state the GPUs x images per GPU it was written
+    for, and ``auto_scale_lr.base_batch_size`` is their product (what --auto-scale-lr scales
+    from), with the data loader's own batch as the images per GPU."""
+    import re
+    head = []
+    with open(path) as f:
+        for line in f:
+            if not line.startswith('#'):
+                break
+            head.append(line)
+    found = re.search(r'Trained on (\d+) GPUs x (\d+) images', ''.join(head))
+    assert found, f'{osp.basename(path)} does not state its GPUs x batch in its first lines'
+    gpus, per_gpu = int(found[1]), int(found[2])
+    assert per_gpu == cfg.train_dataloader.batch_size
+    assert gpus * per_gpu == cfg.auto_scale_lr.base_batch_size
+    assert f'dist_train.sh CONFIG {gpus}' in ''.join(head)
 
 
 def check_best_checkpoint_metric(path: str, cfg: Config) -> None:

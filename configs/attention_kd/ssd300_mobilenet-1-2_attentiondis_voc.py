@@ -1,5 +1,7 @@
 # + attention-guided distillation from the VGG16 teacher (Table 1 'AttentionDis', Eq. 1-5):
 # w_max 15, alpha 0.05, beta 2, lambda_1 1, every prediction layer guided.
+# Trained on 4 GPUs x 32 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 4`; with another total batch, add --auto-scale-lr.
 _base_ = './ssd300_mobilenet-1-2_voc.py'
 model = dict(
     type='AttentionDistiller',

@@ -1,3 +1,5 @@
 # SimpleDis baseline of Table 1: the same imitation loss with A = 1 on every feature cell.
+# Trained on 4 GPUs x 32 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 4`; with another total batch, add --auto-scale-lr.
 _base_ = './ssd300_vgg16-1-8_attentiondis_voc.py'
 model = dict(attention=False)

@@ -1,5 +1,7 @@
 # 1/8 VGG16 SSD300 student (Table 1): every conv layer of the teacher's backbone and extra layers
 # at 1/8 of its channels, trained from scratch (BatchNorm after every conv, no ImageNet weights).
+# Trained on 4 GPUs x 32 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 4`; with another total batch, add --auto-scale-lr.
 _base_ = './ssd300_vgg16_teacher_voc.py'
 channels = (64, 128, 64, 32, 32, 32)  # (512, 1024, 512, 256, 256, 256) / 8
 model = dict(

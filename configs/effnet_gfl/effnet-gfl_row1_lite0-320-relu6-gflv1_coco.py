@@ -1,5 +1,7 @@
 # Table 2 row 1 of the EfficientNet-Lite + GFLv2 paper: EfficientNet-Lite0, 320x320, ReLU6,
 # GFLv1 head (paper, COCO val: 24.7 mAP, 405 FPS on an RTX 2080 Ti). Rows 2-5 inherit from it.
+# Trained on 2 GPUs x 64 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = [
     '../_base_/models/effnet-gfl_lite0.py', '../_base_/datasets/coco_gfl_mosaic.py',
     '../_base_/schedules/effnet_gfl_sgd_280e.py', '../_base_/default_runtime.py'

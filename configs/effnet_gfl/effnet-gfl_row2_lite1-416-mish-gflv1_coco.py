@@ -1,4 +1,6 @@
 # Table 2 row 2: row 1 with EfficientNet-Lite1, 416x416 input and Mish (paper: 27.35 mAP).
+# Trained on 2 GPUs x 64 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './effnet-gfl_row1_lite0-320-relu6-gflv1_coco.py'
 # ImageNet weights of Lite1 (`make checkpoints/tf_efficientnet_lite1_imagenet.pth`), trained with
 # ReLU6: the Mish / SiLU rows start from them with the activation swapped, and fine-tune.

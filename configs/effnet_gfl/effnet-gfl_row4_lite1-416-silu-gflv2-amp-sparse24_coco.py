@@ -2,6 +2,8 @@
 # Dense for the first half of the schedule, then pruned to 2:4 and trained sparse (the paper:
 # "trained to a certain stage, and subsequently the network sparseness could be improved"; the
 # stage is ours).
+# Trained on 2 GPUs x 64 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './effnet-gfl_row3_lite1-416-silu-gflv1-amp_coco.py'
 model = dict(bbox_head=dict(type='GFLv2Head', reg_topk=4, reg_channels=64, add_mean=True))
 custom_hooks = [dict(type='StructuredSparsityHook', n=2, m=4, start_epoch=140)]

@@ -1,6 +1,8 @@
 # Table 2 row 5: row 4 with localization distillation from a larger GFLv2 teacher of the same
 # family (paper: 30.7 mAP, 4 M parameters). LD as mmdet's LD configs: KL on the positive
 # locations' edge distributions, T = 10, weight 0.25. Train the teacher config first.
+# Trained on 2 GPUs x 64 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_coco.py'
 model = dict(
     type='LocalizationDistiller',

@@ -1,6 +1,8 @@
 # The localization-distillation teacher of Table 2 row 5 (the paper does not name it): the same
 # family one size up the EfficientNet-Lite ladder, Lite3 (8.2 M backbone parameters against
 # Lite1's 5.4 M) with a 128-channel PAN and head, GFLv2, dense, trained like row 3.
+# Trained on 2 GPUs x 64 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './effnet-gfl_row3_lite1-416-silu-gflv1-amp_coco.py'
 model = dict(
     # ImageNet weights of Lite3: `make checkpoints/tf_efficientnet_lite3_imagenet.pth`

@@ -1,6 +1,8 @@
 # Mobile CenterNet student, HRNet-W16, head conv 32, Gaussian focal loss; BDD100K, 10 classes (Table 2).
-# The backbone starts from scratch: no public ImageNet weights exist for W16, and the paper does not
-# say how it initialised it. ImageNet start: mcn_hrnet-w18-small_cbfl_bdd100k.py (W18-small weights).
+# The backbone starts from scratch: no public ImageNet weights exist for W16, and the paper
+# does not say how it initialised it. An ImageNet start: mcn_hrnet-w18-small_cbfl_bdd100k.py.
+# Trained on 2 GPUs x 16 images (auto_scale_lr.base_batch_size = 32):
+# `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = [
     '../_base_/models/mcn_hrnet-w16.py', '../_base_/datasets/bdd100k.py',
     '../_base_/schedules/mcn_adam_60e.py', '../_base_/default_runtime.py'

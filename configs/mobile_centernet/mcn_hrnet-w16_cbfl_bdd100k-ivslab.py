@@ -1,6 +1,8 @@
 # + category-balanced focal loss, Eq. (3)-(4) (Table 2 row 'HRNet-W16 + CBFL').
 # Class weights come from the training annotations (ClassBalancedWeightsHook); w_c on the
 # positive term only (the reading the seeded comparison supports; cbfl-neg is Eq. 3 as printed).
+# Trained on 2 GPUs x 16 images (auto_scale_lr.base_batch_size = 32):
+# `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './mcn_hrnet-w16_bdd100k-ivslab.py'
 model = dict(bbox_head=dict(loss_center_heatmap=dict(
     _delete_=True, type='ClassBalancedFocalLoss', alpha=2.0, beta=4.0, class_weights='auto',

@@ -1,4 +1,6 @@
 # Mobile CenterNet student, HRNet-W16, head conv 32, Gaussian focal loss; ivslab fine-tuning from the BDD100K (ivslab classes) pre-training, Sec. 4.1.
+# Trained on 2 GPUs x 16 images (auto_scale_lr.base_batch_size = 32):
+# `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = [
     '../_base_/models/mcn_hrnet-w16.py', '../_base_/datasets/ivslab.py',
     '../_base_/schedules/mcn_adam_60e.py', '../_base_/default_runtime.py'

@@ -5,6 +5,8 @@
 # modules of two blocks per branch, widths 18/36/72/144; 3.6 M parameters against W16's 1.6 M).
 # BDD100K as the W16 configs; train it the same way (2 GPUs x 16 images,
 # `bash tools/dist_train.sh CONFIG 2`).
+# Trained on 2 GPUs x 16 images (auto_scale_lr.base_batch_size = 32):
+# `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './mcn_hrnet-w16_cbfl_bdd100k.py'
 model = dict(
     backbone=dict(

@@ -1,4 +1,6 @@
 # Mobile CenterNet teacher, HRNet-W32, head conv 64; BDD100K mapped to the 4 ivslab classes: the pre-training of Sec. 4.1.
+# Trained on 2 GPUs x 16 images (auto_scale_lr.base_batch_size = 32):
+# `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = [
     '../_base_/models/mcn_hrnet-w32.py', '../_base_/datasets/bdd100k_ivslab.py',
     '../_base_/schedules/mcn_adam_60e.py', '../_base_/default_runtime.py'

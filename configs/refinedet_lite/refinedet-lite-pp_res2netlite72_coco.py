@@ -1,6 +1,8 @@
 # RefineDetLite++ (Sec. 5.1 advanced configuration, Table 2: 29.6 AP): GIoU regression, IoU-guided
 # loss (alpha 0.25, beta 0.90), class weights (gamma 3/4, W 10), balanced multi-task loss, soft-NMS;
 # lr 1e-2 / 1e-3 / 1e-4 over the same epochs.
+# Trained on 4 GPUs x 32 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 4`; with another total batch, add --auto-scale-lr.
 _base_ = './refinedet-lite_res2netlite72_coco.py'
 model = dict(
     bbox_head=dict(

@@ -1,4 +1,6 @@
 # RefineDetLite, Res2NetLite72, 320x320, COCO; basic configuration (Sec. 5.1, Table 2: 26.8 AP).
+# Trained on 4 GPUs x 32 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 4`; with another total batch, add --auto-scale-lr.
 _base_ = [
     '../_base_/models/refinedet-lite_res2netlite72.py', '../_base_/datasets/coco_ssd320.py',
     '../_base_/schedules/refinedet_sgd_250e.py', '../_base_/default_runtime.py'
