@@ -3,8 +3,7 @@
 # from scratch; the paper does not say how it was initialised); W18-small is the smallest HRNet
 # OpenMMLab publishes them for (mmseg's "hr18s": stage 1 two bottlenecks, stages 2-4 of 1/3/2
 # modules of two blocks per branch, widths 18/36/72/144; 3.6 M parameters against W16's 1.6 M).
-# BDD100K as the W16 configs; train it the same way (2 GPUs x 16 images,
-# `bash tools/dist_train.sh CONFIG 2`).
+# BDD100K as the W16 configs, and trained the same way:
 # Trained on 2 GPUs x 16 images (auto_scale_lr.base_batch_size = 32):
 # `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './mcn_hrnet-w16_cbfl_bdd100k.py'
