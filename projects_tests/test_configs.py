@@ -59,6 +59,12 @@ def test_config_builds(path):
         assert teacher.model.bbox_head.num_classes == model_cfg.bbox_head.num_classes
         assert dataset_classes(teacher) == dataset_classes(cfg)
         assert 'DistillerHook' in [h['type'] for h in cfg.get('custom_hooks', [])]
+        # the teacher's weights do not depend on the working directory; real-data configs take
+        # them from one top-level variable
+        ckpt = model_cfg.teacher.checkpoint
+        assert osp.isabs(ckpt) or ckpt.startswith(('http://', 'https://')), ckpt
+        if 'synthetic' not in osp.basename(path):
+            assert cfg.teacher_checkpoint == ckpt
         for key in ('teacher', 'loss_pixel', 'loss_pair', 'teacher_feature_index',
                     'loss_distill', 'attention', 'w_max', 'alpha', 'beta', 'guided_levels'):
             model_cfg.pop(key, None)

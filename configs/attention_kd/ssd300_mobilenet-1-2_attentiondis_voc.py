@@ -3,10 +3,14 @@
 # Trained on 4 GPUs x 32 images (auto_scale_lr.base_batch_size = 128):
 # `bash tools/dist_train.sh CONFIG 4`; with another total batch, add --auto-scale-lr.
 _base_ = './ssd300_mobilenet-1-2_voc.py'
+# The teacher's weights: its config's default work dir when trained from the repository root
+# (found from any cwd), or give them: --cfg-options model.teacher.checkpoint=PATH.
+teacher_checkpoint = ('{{ fileDirname }}/../../work_dirs/'
+                      'ssd300_vgg16_teacher_voc/epoch_24.pth')
 model = dict(
     type='AttentionDistiller',
     teacher=dict(config='configs/attention_kd/ssd300_vgg16_teacher_voc.py',
-                 checkpoint='work_dirs/ssd300_vgg16_teacher_voc/epoch_24.pth'),
+                 checkpoint=teacher_checkpoint),
     attention=True, w_max=15.0, alpha=0.05, beta=2.0,
     loss_distill=dict(type='AttentionImitationLoss', loss_weight=1.0))
 # DistillerHook: the teacher's classes against the training set's; the adaptation layers stay

@@ -4,10 +4,14 @@
 # Trained on 2 GPUs x 64 images (auto_scale_lr.base_batch_size = 128):
 # `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_coco.py'
+# The teacher's weights: its config's default work dir when trained from the repository root
+# (found from any cwd), or give them: --cfg-options model.teacher.checkpoint=PATH.
+teacher_checkpoint = ('{{ fileDirname }}/../../work_dirs/'
+                      'effnet-gfl_teacher_lite3-416-silu-gflv2_coco/epoch_280.pth')
 model = dict(
     type='LocalizationDistiller',
     teacher=dict(config='configs/effnet_gfl/effnet-gfl_teacher_lite3-416-silu-gflv2_coco.py',
-                 checkpoint='work_dirs/effnet-gfl_teacher_lite3-416-silu-gflv2_coco/epoch_280.pth'),
+                 checkpoint=teacher_checkpoint),
     bbox_head=dict(
         type='GFLv2LDHead',
         loss_ld=dict(type='KnowledgeDistillationKLDivLoss', loss_weight=0.25, T=10)))

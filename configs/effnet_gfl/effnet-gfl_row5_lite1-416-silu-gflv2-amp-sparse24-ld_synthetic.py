@@ -5,7 +5,8 @@ model = dict(
     type='LocalizationDistiller',
     teacher=dict(
         config='configs/effnet_gfl/effnet-gfl_teacher_lite3-416-silu-gflv2_synthetic.py',
-        checkpoint='work_dirs/effnet-gfl_teacher_lite3-416-silu-gflv2_synthetic/epoch_4.pth'),
+        checkpoint=('{{ fileDirname }}/../../work_dirs/'
+                    'effnet-gfl_teacher_lite3-416-silu-gflv2_synthetic/epoch_4.pth')),
     bbox_head=dict(
         type='GFLv2LDHead',
         loss_ld=dict(type='KnowledgeDistillationKLDivLoss', loss_weight=0.25, T=10)))

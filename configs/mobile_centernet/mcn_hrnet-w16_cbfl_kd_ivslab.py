@@ -4,10 +4,14 @@
 # Trained on 2 GPUs x 16 images (auto_scale_lr.base_batch_size = 32):
 # `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './mcn_hrnet-w16_cbfl_ivslab.py'
+# The teacher's weights: its config's default work dir when trained from the repository root
+# (found from any cwd), or give them: --cfg-options model.teacher.checkpoint=PATH.
+teacher_checkpoint = ('{{ fileDirname }}/../../work_dirs/'
+                      'mcn_hrnet-w32_teacher_ivslab/epoch_60.pth')
 model = dict(
     type='StructuredKDDistiller',
     teacher=dict(config='configs/mobile_centernet/mcn_hrnet-w32_teacher_ivslab.py',
-                 checkpoint='work_dirs/mcn_hrnet-w32_teacher_ivslab/epoch_60.pth'),
+                 checkpoint=teacher_checkpoint),
     loss_pixel=dict(type='PixelwiseKLLoss', tau=1.0, loss_weight=0.1),
     loss_pair=dict(type='PairwiseSimilarityLoss', loss_weight=10.0))
 load_from = 'work_dirs/mcn_hrnet-w16_cbfl_kd_bdd100k-ivslab/epoch_60.pth'

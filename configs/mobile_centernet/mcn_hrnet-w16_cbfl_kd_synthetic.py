@@ -5,7 +5,8 @@ _base_ = './mcn_hrnet-w16_cbfl_synthetic.py'
 model = dict(
     type='StructuredKDDistiller',
     teacher=dict(config='configs/mobile_centernet/mcn_hrnet-w32_teacher_synthetic.py',
-                 checkpoint='work_dirs/mcn_hrnet-w32_teacher_synthetic/epoch_3.pth'),
+                 checkpoint=('{{ fileDirname }}/../../work_dirs/'
+                             'mcn_hrnet-w32_teacher_synthetic/epoch_3.pth')),
     loss_pixel=dict(type='PixelwiseKLLoss', tau=1.0, loss_weight=0.1),
     loss_pair=dict(type='PairwiseSimilarityLoss', loss_weight=10.0))
 custom_hooks = _base_.custom_hooks + [dict(type='DistillerHook')]
