@@ -26,9 +26,11 @@ PY = sys.executable
 DEPLOY = 'configs/deploy/detection_tensorrt-fp16_static-{}.py'
 # two iterations of batch 2, one epoch, a 4-image validation split, no visualisation
 TINY = ['train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
-        'train_dataloader.dataset.indices=4', 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
-        'val_dataloader.dataset.indices=4', 'val_dataloader.num_workers=0',
-        'test_dataloader.dataset.indices=4', 'test_dataloader.num_workers=0']
+        'train_dataloader.persistent_workers=False', 'train_dataloader.dataset.indices=4',
+        'train_cfg.max_epochs=1', 'train_cfg.val_interval=1', 'val_dataloader.dataset.indices=4',
+        'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
+        'test_dataloader.dataset.indices=4', 'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False']
 
 
 class Family(NamedTuple):
