@@ -94,6 +94,12 @@ def check_stated_gpus(path: str, cfg: Config) -> None:
     assert per_gpu == cfg.train_dataloader.batch_size
     assert gpus * per_gpu == cfg.auto_scale_lr.base_batch_size
     assert f'dist_train.sh CONFIG {gpus}' in ''.join(head)
+    # and the data it expects (where), the schedule, the paper's figure (or that there is none)
+    text = ''.join(head)
+    assert '# Data: ' in text and '# Schedule: ' in text, osp.basename(path)
+    assert re.search(r'\d+\.\d+ (m?AP|mAP)|Paper: ', text), osp.basename(path)
+    data_root = cfg.train_dataloader.dataset.get('data_root') or ''
+    assert data_root in text, (osp.basename(path), data_root)
 
 
 def check_best_checkpoint_metric(path: str, cfg: Config) -> None:

@@ -1,5 +1,8 @@
 # Table 2 row 1 of the EfficientNet-Lite + GFLv2 paper: EfficientNet-Lite0, 320x320, ReLU6,
 # GFLv1 head (paper, COCO val: 24.7 mAP, 405 FPS on an RTX 2080 Ti). Rows 2-5 inherit from it.
+# Data: COCO 2017 in data/coco/ (train2017/, val2017/, annotations/instances_{train,val}2017.json).
+# Schedule: 280 epochs, SGD lr 0.16, linear warm-up over 500 iterations, /10 at 240, 260, 275
+#  epochs.
 # Trained on 2 GPUs x 64 images (auto_scale_lr.base_batch_size = 128):
 # `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = [

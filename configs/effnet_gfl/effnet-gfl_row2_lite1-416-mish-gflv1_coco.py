@@ -1,4 +1,7 @@
 # Table 2 row 2: row 1 with EfficientNet-Lite1, 416x416 input and Mish (paper: 27.35 mAP).
+# Data: COCO 2017 in data/coco/ (train2017/, val2017/, annotations/instances_{train,val}2017.json).
+# Schedule: 280 epochs, SGD lr 0.16, linear warm-up over 500 iterations, /10 at 240, 260, 275
+#  epochs.
 # Trained on 2 GPUs x 64 images (auto_scale_lr.base_batch_size = 128):
 # `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './effnet-gfl_row1_lite0-320-relu6-gflv1_coco.py'

@@ -1,6 +1,10 @@
 # + category-balanced focal loss, Eq. (3)-(4) (Table 2 row 'HRNet-W16 + CBFL').
 # Class weights come from the training annotations (ClassBalancedWeightsHook); w_c on the
 # positive term only (the reading the seeded comparison supports; cbfl-neg is Eq. 3 as printed).
+# Data: ivslab in data/ivslab/ (from the organisers; annotations by tools/ivslab_split.py, see
+#  _base_/datasets/ivslab.py).
+# Schedule: 60 epochs, Adam lr 0.001, linear warm-up over 500 iterations, /10 at 45, 55 epochs.
+# Paper: none for this row (the paper reports ivslab only for its final system).
 # Trained on 2 GPUs x 16 images (auto_scale_lr.base_batch_size = 32):
 # `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './mcn_hrnet-w16_ivslab.py'

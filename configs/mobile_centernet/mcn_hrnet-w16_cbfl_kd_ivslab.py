@@ -1,6 +1,10 @@
 # + structured knowledge distillation from the W32 teacher, Eq. (8)-(11) (Table 2 row
 # 'HRNet-W16 + CBFL + KD'): lambda_pi 0.1 on the heatmaps, lambda_pa 10 on the stage-4
 # highest-resolution feature, at full resolution. Train the teacher config first.
+# Data: ivslab in data/ivslab/ (from the organisers; annotations by tools/ivslab_split.py, see
+#  _base_/datasets/ivslab.py).
+# Schedule: 60 epochs, Adam lr 0.001, linear warm-up over 500 iterations, /10 at 45, 55 epochs.
+# Paper: 44.60 mAP@0.5 on the ivslab test set (Table 1, the competition system).
 # Trained on 2 GPUs x 16 images (auto_scale_lr.base_batch_size = 32):
 # `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './mcn_hrnet-w16_cbfl_ivslab.py'

@@ -4,6 +4,10 @@
 # OpenMMLab publishes them for (mmseg's "hr18s": stage 1 two bottlenecks, stages 2-4 of 1/3/2
 # modules of two blocks per branch, widths 18/36/72/144; 3.6 M parameters against W16's 1.6 M).
 # BDD100K as the W16 configs, and trained the same way:
+# Data: BDD100K in data/bdd100k/ (images/100k/{train,val}/, annotations/det_train_coco.json and its
+#  val twin from tools/bdd100k_to_coco.py --mode bdd10).
+# Schedule: 60 epochs, Adam lr 0.001, linear warm-up over 500 iterations, /10 at 45, 55 epochs.
+# Paper: none (not a paper row).
 # Trained on 2 GPUs x 16 images (auto_scale_lr.base_batch_size = 32):
 # `bash tools/dist_train.sh CONFIG 2`; with another total batch, add --auto-scale-lr.
 _base_ = './mcn_hrnet-w16_cbfl_bdd100k.py'
