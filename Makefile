@@ -23,6 +23,7 @@ install:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q -r requirements/build.txt -r requirements/runtime.txt -r requirements/tests.txt
 	$(PIP) install -q --no-deps -r requirements/tests-nodeps.txt
+	$(PIP) install -q --no-deps --upgrade --target $(VENV)/test-references -r requirements/tests-references.txt
 	$(PY) tools/install_mmcv.py --version $(MMCV_VERSION) --cache $(WHEEL_CACHE)
 	@# a regular (non-editable) install: `mim train mmdet_lite` needs mmdet_lite/.mim in site-packages
 	@# setuptools never prunes build/lib: a module moved or deleted in the sources would stay installed

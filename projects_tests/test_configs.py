@@ -13,8 +13,11 @@ from mmdet_lite.utils import resolve_config_path
 from projects_tests.conftest import REPO_ROOT
 
 CONFIGS = sorted(p for p in glob.glob(osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)
-                 if '_base_' not in p and f'{osp.sep}deploy{osp.sep}' not in p)
-# configs/deploy/ holds mmdeploy deploy configs (no model): tested in projects_tests/deploy/
+                 if '_base_' not in p and f'{osp.sep}deploy{osp.sep}' not in p
+                 and f'{osp.sep}imagenet{osp.sep}' not in p)
+# configs/deploy/ holds mmdeploy deploy configs (no model): tested in projects_tests/deploy/;
+# configs/imagenet/ holds mmpretrain configs (backbone pre-trainings): tested in
+# projects_tests/tools/test_hrnet_w16_imagenet_recipe.py
 
 
 def test_config_basenames_are_unique():

@@ -1,6 +1,8 @@
 # Mobile CenterNet student, HRNet-W16, head conv 32, Gaussian focal loss; BDD100K, 10 classes (Table 2).
 # The backbone starts from scratch: no public ImageNet weights exist for W16, and the paper
-# does not say how it initialised it. An ImageNet start: mcn_hrnet-w18-small_cbfl_bdd100k.py.
+# does not say how it initialised it. ImageNet starts: pre-train W16 with mmpretrain
+# (configs/imagenet/hrnet-w16_4xb32_in1k.py), then --cfg-options load_from=<its checkpoint>; or
+# use HRNet-W18-small's published weights (mcn_hrnet-w18-small_cbfl_bdd100k.py).
 # Data: BDD100K in data/bdd100k/ (images/100k/{train,val}/, annotations/det_train_coco.json and its
 #  val twin from tools/bdd100k_to_coco.py --mode bdd10).
 # Schedule: 60 epochs, Adam lr 0.001, linear warm-up over 500 iterations, /10 at 45, 55 epochs.
