@@ -17,7 +17,6 @@ AVX2 one. Target: the auto wrapper is no slower than fp32 (ratio <= 1.05).
 import argparse
 import copy
 import os.path as osp
-import platform
 import subprocess
 import sys
 from typing import Callable, Dict, List, Optional
@@ -31,14 +30,8 @@ FLAGS = ('avx2', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'amx_bf16', 'amx_tile'
 
 def cpu_line() -> str:
     """``model name; flags present of FLAGS; oneDNN cap; torch threads``."""
-    from mmdet_lite.utils.cpu_features import cpu_flags, native_bf16, onednn_isa_cap
-    model = platform.processor() or platform.machine()
-    try:
-        with open('/proc/cpuinfo') as f:
-            model = next((ln.split(':', 1)[1].strip() for ln in f
-                          if ln.startswith('model name')), model)
-    except OSError:
-        pass
+    from mmdet_lite.utils.cpu_features import cpu_flags, cpu_model, native_bf16, onednn_isa_cap
+    model = cpu_model()
     flags = cpu_flags()
     present = [f for f in FLAGS if f in flags] or ['(none of ' + ', '.join(FLAGS) + ')']
     native, why = native_bf16()

@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 
 def cuda_toolkit() -> Optional[str]:
@@ -84,15 +84,20 @@ def build_wheel(version: str, folder: str, cuda_ops: bool) -> None:
             os.replace(osp.join(tmp, name), osp.join(folder, name))
 
 
-def adopt_legacy_wheel(cache: str, version: str, folder: str) -> None:
-    """Move a wheel of the unkeyed cache layout (``<cache>/mmcv-2.1.0-cp311-*.whl``, always a
-    CPU-ops build for a CPU torch) into ``folder`` if it installs and imports with its ops here;
-    otherwise leave it (a build follows)."""
+def cached_wheels(folder: str) -> List[str]:
+    """The wheel files in ``folder`` (none if it does not exist)."""
+    return sorted(f for f in os.listdir(folder) if f.endswith('.whl')) if osp.isdir(folder) else []
+
+
+def adopt_legacy_wheel(cache: str, version: str, folder: str) -> bool:
+    """Install a wheel of the unkeyed cache layout (``<cache>/mmcv-2.1.0-cp311-*.whl``, always a
+    CPU-ops build for a CPU torch) and move it into ``folder`` if it imports with its ops here
+    (True); otherwise leave it (False: a build follows)."""
     tag = f'cp{sys.version_info[0]}{sys.version_info[1]}'
     old = sorted(f for f in (os.listdir(cache) if osp.isdir(cache) else [])
                  if f.startswith(f'mmcv-{version}-{tag}-') and f.endswith('.whl'))
     if not old:
-        return
+        return False
     path = osp.join(cache, old[-1])
     subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '--no-deps',
                     '--force-reinstall', path], check=False)
@@ -100,6 +105,8 @@ def adopt_legacy_wheel(cache: str, version: str, folder: str) -> None:
         os.makedirs(folder, exist_ok=True)
         os.replace(path, osp.join(folder, old[-1]))
         print(f'mmcv {version}: adopted the cached {old[-1]} into {folder}')
+        return True
+    return False
 
 
 def main() -> None:
@@ -117,17 +124,17 @@ def main() -> None:
     key = cache_key(args.version, torch.__version__, torch.version.cuda,
                     sys.version_info[:2], cuda_ops)
     folder = osp.join(args.cache, key)
-    wheels = [f for f in os.listdir(folder) if f.endswith('.whl')] if osp.isdir(folder) else []
-    if not wheels and not cuda_ops and torch.version.cuda is None:
-        adopt_legacy_wheel(args.cache, args.version, folder)
-        wheels = [f for f in os.listdir(folder) if f.endswith('.whl')] if osp.isdir(folder) else []
+    wheels = cached_wheels(folder)
+    if not wheels and not cuda_ops and torch.version.cuda is None \
+            and adopt_legacy_wheel(args.cache, args.version, folder):
+        return  # installed and checked by the adoption
     if not wheels:
         print(f'Building mmcv {args.version} with ops for {key} (about 9 min on 2 cores for '
               f'the CPU ops; cached in {folder})', flush=True)
         build_wheel(args.version, folder, cuda_ops)
-        wheels = [f for f in os.listdir(folder) if f.endswith('.whl')]
+        wheels = cached_wheels(folder)
     subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '--no-deps',
-                    '--force-reinstall', osp.join(folder, sorted(wheels)[-1])], check=True)
+                    '--force-reinstall', osp.join(folder, wheels[-1])], check=True)
     if not installed_ok(args.version, cuda_ops):
         sys.exit(f'install_mmcv: mmcv {args.version} from {folder} does not import with its '
                  f'ops; delete that folder to rebuild it')

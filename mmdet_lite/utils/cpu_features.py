@@ -18,17 +18,29 @@ _ONEDNN_BF16_ISAS = ('ALL', 'AVX512_CORE_BF16', 'AVX512_CORE_FP16', 'AVX512_CORE
                      'AVX10_1_512_AMX_FP16', 'AVX2_VNNI_2')
 
 
-def cpu_flags(cpuinfo: str = '/proc/cpuinfo') -> FrozenSet[str]:
-    """The feature flags of the first CPU listed in ``cpuinfo`` (empty if it cannot be read)."""
+def _cpuinfo_field(keys: Tuple[str, ...], cpuinfo: str) -> Optional[str]:
+    """The value of the first line of ``cpuinfo`` whose key is one of ``keys`` (None if none or
+    the file cannot be read)."""
     try:
         with open(cpuinfo, encoding='utf-8', errors='replace') as f:
             for line in f:
                 key, _, value = line.partition(':')
-                if key.strip().lower() in ('flags', 'features'):
-                    return frozenset(value.split())
+                if key.strip().lower() in keys:
+                    return value.strip()
     except OSError:
         pass
-    return frozenset()
+    return None
+
+
+def cpu_flags(cpuinfo: str = '/proc/cpuinfo') -> FrozenSet[str]:
+    """The feature flags of the first CPU listed in ``cpuinfo`` (empty if it cannot be read)."""
+    return frozenset((_cpuinfo_field(('flags', 'features'), cpuinfo) or '').split())
+
+
+def cpu_model(cpuinfo: str = '/proc/cpuinfo') -> str:
+    """The CPU's model name (``platform.processor()`` where ``cpuinfo`` cannot tell)."""
+    return (_cpuinfo_field(('model name', ), cpuinfo) or platform.processor()
+            or platform.machine())
 
 
 def onednn_isa_cap() -> Optional[str]:
@@ -56,4 +68,4 @@ def native_bf16(flags: Optional[FrozenSet[str]] = None) -> Tuple[bool, str]:
     return True, f'the CPU has native bf16 ({", ".join(found)})'
 
 
-__all__ = ['BF16_FLAGS', 'cpu_flags', 'native_bf16', 'onednn_isa_cap']
+__all__ = ['BF16_FLAGS', 'cpu_flags', 'cpu_model', 'native_bf16', 'onednn_isa_cap']

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mmdet_lite.utils.cpu_features import cpu_flags, native_bf16
+from mmdet_lite.utils.cpu_features import cpu_flags, cpu_model, native_bf16
 
 AVX2 = frozenset('fpu sse4_2 avx avx2 fma f16c'.split())
 AVX512_BF16 = AVX2 | {'avx512f', 'avx512_vnni', 'avx512_bf16'}
@@ -36,4 +36,5 @@ def test_cpu_flags_parses_cpuinfo(tmp_path):
     info.write_text('processor\t: 0\nmodel name\t: Some CPU\nflags\t\t: fpu avx2 avx512_bf16\n\n'
                     'processor\t: 1\nflags\t\t: fpu\n')
     assert cpu_flags(str(info)) == {'fpu', 'avx2', 'avx512_bf16'}
+    assert cpu_model(str(info)) == 'Some CPU'
     assert cpu_flags(str(tmp_path / 'missing')) == frozenset()

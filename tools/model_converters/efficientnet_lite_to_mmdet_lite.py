@@ -19,7 +19,7 @@ the COCO configs do.
 import argparse
 import re
 import sys
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -42,11 +42,18 @@ TIMM_URLS = {'lite0': _RELEASE + 'tf_efficientnet_lite0-0aa007d2.pth',
              'lite4': _RELEASE + 'tf_efficientnet_lite4-741542c3.pth'}
 
 
+def _stem_key(key: str, conv: str, bn: str) -> Optional[str]:
+    """Our ``stem.conv.*`` / ``stem.bn.*`` key for a stem key named ``conv*`` / ``bn*``."""
+    for prefix, ours in ((conv, 'stem.conv.'), (bn, 'stem.bn.')):
+        if key.startswith(prefix):
+            return ours + key[len(prefix):]
+    return None
+
+
 def _timm_key(key: str, expands: Dict[Tuple[int, int], bool]) -> str:
-    if key.startswith('conv_stem.'):
-        return 'stem.conv.' + key[len('conv_stem.'):]
-    if key.startswith('bn1.'):
-        return 'stem.bn.' + key[len('bn1.'):]
+    stem = _stem_key(key, 'conv_stem.', 'bn1.')
+    if stem:
+        return stem
     m = re.match(r'blocks\.(\d+)\.(\d+)\.([a-z_0-9]+)\.(.+)$', key)
     if not m:
         raise KeyError(key)
@@ -56,10 +63,9 @@ def _timm_key(key: str, expands: Dict[Tuple[int, int], bool]) -> str:
 
 
 def _lukemelas_key(key: str, stage_of: List[Tuple[int, int]]) -> str:
-    if key.startswith('_conv_stem.'):
-        return 'stem.conv.' + key[len('_conv_stem.'):]
-    if key.startswith('_bn0.'):
-        return 'stem.bn.' + key[len('_bn0.'):]
+    stem = _stem_key(key, '_conv_stem.', '_bn0.')
+    if stem:
+        return stem
     m = re.match(r'_blocks\.(\d+)\.([a-z_0-9]+)\.(.+)$', key)
     if not m:
         raise KeyError(key)

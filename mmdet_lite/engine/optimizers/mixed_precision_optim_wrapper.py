@@ -59,17 +59,15 @@ class MixedPrecisionOptimWrapper(AmpOptimWrapper):
     @staticmethod
     def _cpu_dtype(cpu_bf16: Union[bool, str]) -> Optional[torch.dtype]:
         """bfloat16 or None (fp32) on this CPU, with one log line saying which and why."""
-        native, why = native_bf16()
-        if cpu_bf16 == 'auto':
-            cpu_bf16 = native
-            if not native:
-                print_log(f'MixedPrecisionOptimWrapper: no GPU and {why}, where bf16 autocast '
-                          'is emulated and several times slower than fp32: training in fp32 '
-                          '(cpu_bf16=True forces bf16).', 'current', level=logging.WARNING)
-                return None
         if not cpu_bf16:
             print_log('MixedPrecisionOptimWrapper: no GPU and cpu_bf16=False: training in '
                       'fp32 (mixed precision off).', 'current', level=logging.WARNING)
+            return None
+        native, why = native_bf16()
+        if not native and cpu_bf16 == 'auto':
+            print_log(f'MixedPrecisionOptimWrapper: no GPU and {why}, where bf16 autocast '
+                      'is emulated and several times slower than fp32: training in fp32 '
+                      '(cpu_bf16=True forces bf16).', 'current', level=logging.WARNING)
             return None
         print_log(f'MixedPrecisionOptimWrapper: no GPU, so mixed precision is bfloat16 '
                   f'autocast on CPU (no loss scaling); {why}'
