@@ -88,6 +88,26 @@ def load_tool(name: str) -> ModuleType:
     return module
 
 
+# a few iterations of batch 2 in one epoch, loaders in the main process (torchrun tests)
+TINY_DIST_OPTIONS = ('train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
+                     'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
+                     'val_dataloader.persistent_workers=False', 'train_cfg.max_epochs=1',
+                     'train_cfg.val_interval=2')
+
+
+def run_dist_train(config: str, cwd, port: int, options=(), timeout: int = 600):  # noqa: ANN001, ANN201
+    """``tools/dist_train.sh CONFIG 2`` (2 CPU processes, gloo) with :data:`TINY_DIST_OPTIONS`
+    and ``options``, work dir ``cwd/wd``; the completed process (output captured)."""
+    import subprocess
+    import sys
+    cmd = ['bash', osp.join(REPO_ROOT, 'tools/dist_train.sh'), config, '2',
+           '--work-dir', str(cwd / 'wd'), '--cfg-options', *TINY_DIST_OPTIONS, *options]
+    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1', PORT=str(port),
+               PYTHON=sys.executable)
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
 @pytest.fixture
 def repo_root() -> str:
     return REPO_ROOT

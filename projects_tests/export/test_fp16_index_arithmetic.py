@@ -38,10 +38,10 @@ FAMILIES = {
 
 
 def index_floats(model: onnx.ModelProto) -> list:
-    """Names of the float tensors computed from a TopK's index output."""
-    inferred = onnx.shape_inference.infer_shapes(model)
+    """Names of the float tensors computed from a TopK's index output (``model`` with its
+    shapes and types inferred)."""
     types = {vi.name: vi.type.tensor_type.elem_type for vi in
-             [*inferred.graph.value_info, *inferred.graph.output, *inferred.graph.input]}
+             [*model.graph.value_info, *model.graph.output, *model.graph.input]}
     tainted = {n.output[1] for n in model.graph.node if n.op_type == 'TopK'}
     for node in model.graph.node:  # ONNX nodes are in topological order
         hit = [i for i in node.input if i in tainted]

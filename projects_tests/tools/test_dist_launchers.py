@@ -6,12 +6,11 @@ with that rank's error naming the file, instead of leaving the other rank in a c
 import os
 import os.path as osp
 import subprocess
-import sys
 import time
 
 import pytest
 
-from projects_tests.conftest import REPO_ROOT
+from projects_tests.conftest import REPO_ROOT, run_dist_train
 
 
 def test_slurm_train_kills_the_step_on_a_failed_rank(tmp_path):
@@ -40,17 +39,9 @@ def test_bad_image_on_one_rank_ends_every_rank(tmp_path):
     victim = sorted((data / 'images' / 'train').glob('*.jpg'))[5]
     raw = victim.read_bytes()
     victim.write_bytes(raw[:len(raw) // 2])  # a truncated JPEG
-    cmd = ['bash', osp.join(REPO_ROOT, 'tools/dist_train.sh'),
-           osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_synthetic.py'), '2',
-           '--work-dir', str(tmp_path / 'wd'), '--cfg-options',
-           'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
-           'train_dataloader.persistent_workers=False', 'train_dataloader.dataset.max_unreadable=0',
-           'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
-           'train_cfg.max_epochs=1', 'train_cfg.val_interval=2']
-    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1', PORT='29519',
-               PYTHON=sys.executable)
     start = time.monotonic()
-    proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
+    config = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_synthetic.py')
+    proc = run_dist_train(config, tmp_path, 29519, ('train_dataloader.dataset.max_unreadable=0', ),
                           timeout=300)
     took = time.monotonic() - start
     out = proc.stdout + proc.stderr

@@ -1,9 +1,6 @@
 """StructuredKDDistiller: frozen teacher, plain-student checkpoints, start-up errors, gloo DDP."""
 
-import os
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -16,7 +13,7 @@ from mmengine.structures import InstanceData
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.models.distillers import DistillationError
-from projects_tests.conftest import CLASSES, REPO_ROOT
+from projects_tests.conftest import CLASSES, REPO_ROOT, run_dist_train
 
 STUDENT = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py')
 KD = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_kd_synthetic.py')
@@ -230,17 +227,9 @@ def test_two_process_gloo_training(tmp_path, teacher):
     from mmdet_lite.datasets.synthetic import make_synthetic_dataset
     teacher_cfg, teacher_ckpt, _ = teacher
     make_synthetic_dataset(str(tmp_path / 'data' / 'synthetic'), num_train=8, num_val=4, seed=5)
-    cmd = ['bash', osp.join(REPO_ROOT, 'tools/dist_train.sh'), KD, '2',
-           '--work-dir', str(tmp_path / 'wd'), '--cfg-options',
-           f'model.teacher.config={teacher_cfg}', f'model.teacher.checkpoint={teacher_ckpt}',
-           'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
-           'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
-           'val_dataloader.persistent_workers=False', 'train_cfg.max_epochs=1',
-           'train_cfg.val_interval=2', 'default_hooks.logger.interval=1']
-    env = dict(os.environ, PYTHONUNBUFFERED='1', OMP_NUM_THREADS='1', PORT='29517',
-               PYTHON=sys.executable)
-    proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=600)
+    proc = run_dist_train(KD, tmp_path, 29517, (
+        f'model.teacher.config={teacher_cfg}', f'model.teacher.checkpoint={teacher_ckpt}',
+        'default_hooks.logger.interval=1'))
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
     assert 'Distributed training: True' in out and 'GPU number: 2' in out, out[-3000:]
