@@ -25,6 +25,7 @@ from typing import Optional
 from mmengine.config import Config
 
 import mmdet_lite  # noqa: F401
+from mmdet_lite.export.deploy_info import tx2_recipe
 from mmdet_lite.export.trt_checker import check_trt
 from mmdet_lite.utils import resolve_config_path
 
@@ -52,6 +53,24 @@ def choose_device(backend: str, requested: Optional[str], cuda_available: bool,
                  'or export on the CPU with tools/export_onnx.py and build the engine with '
                  'trtexec on the target.')
     return device
+
+
+def write_mmdeploy_info(onnx_path: str, model_cfg: str, model_cfg_arg: str) -> Optional[str]:
+    """``<stem>.deploy.json`` of mmdeploy's file: it takes the normalised tensor of the data
+    preprocessor (RGB if the config converts), so the host normalises. None for a
+    dynamic-shape file (the device evaluator runs static files only)."""
+    import onnx
+
+    from mmdet_lite.export.deploy_info import build_deploy_info, write_deploy_info
+    from mmdet_lite.export.export_onnx import dataset_classes
+    cfg = Config.fromfile(model_cfg)
+    dims = onnx.load(onnx_path, load_external_data=False).graph.input[0].type.tensor_type.shape.dim
+    shape = (dims[2].dim_value, dims[3].dim_value)
+    if not all(shape):
+        return None
+    return write_deploy_info(build_deploy_info(
+        cfg, model_cfg_arg, onnx_path, dataset_classes(cfg), shape, 'fp32',
+        'tools/deploy.py (mmdeploy torch2onnx)', normalize_in_graph=False), onnx_path)
 
 
 def main() -> None:
@@ -93,6 +112,13 @@ def main() -> None:
           + ('pass' if not violations else f'{len(violations)} violations'))
     for v in violations:
         print(f'  {v}')
+    info = write_mmdeploy_info(onnx_path, model_cfg, args.model_cfg)
+    if info is None:
+        print('a dynamic-shape file: no deploy info (tools/jetson/evaluate_engine.py and the TX2 '
+              'recipe take a static deploy config)')
+    else:
+        print(f'wrote {info} (pre/post-processing for tools/jetson/evaluate_engine.py)')
+        print(tx2_recipe(onnx_path, info))
     if deploy_cfg.backend_config.type != 'tensorrt':
         return
     try:

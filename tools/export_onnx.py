@@ -8,6 +8,9 @@ config are recorded in the file's metadata. Input ``input [1, 3, H, W]`` float32
 pixels (as cv2 reads them) resized to H x W; outputs ``dets [1, K, 5]`` (x1, y1, x2, y2, score
 in input pixels) and ``labels [1, K]`` int32. Export a distillation run's checkpoint with the
 plain student config. The file is checked against TensorRT 8.2's parser (tools/check_trt.py).
+``<stem>.deploy.json`` beside it describes its pre- and post-processing for the device-side
+evaluator ``tools/jetson/evaluate_engine.py``; the tool prints the Jetson TX2 recipe (copy,
+``trtexec --fp16``, evaluate).
 """
 
 import argparse
@@ -17,6 +20,7 @@ from typing import List, Optional
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.export import ExportError, export_onnx
+from mmdet_lite.export.deploy_info import info_path, tx2_recipe
 from mmdet_lite.export.trt_checker import check_trt
 from mmdet_lite.utils.output_paths import refuse_overwriting_input
 
@@ -44,6 +48,9 @@ def main(argv: Optional[List[str]] = None) -> None:
           + ('pass' if not violations else f'{len(violations)} violations'))
     for v in violations:
         print(f'  {v}')
+    info = info_path(out)
+    print(f'wrote {info} (pre/post-processing for tools/jetson/evaluate_engine.py)')
+    print(tx2_recipe(out, info))
 
 
 if __name__ == '__main__':

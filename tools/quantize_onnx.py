@@ -9,8 +9,9 @@ config's test pipeline (what the deployed model sees). Writes a QDQ file at opse
 per-channel int8 weights, only the network (backbone, neck, head) quantized and decoding / NMS
 float. ``--target onnxruntime`` (default): uint8 asymmetric activations, fully fused into integer
 convolutions on a CPU. ``--target tensorrt``: symmetric int8 with float biases, TensorRT's
-explicit quantization; checked against TensorRT 8.2's parser (it runs in onnxruntime as well,
-without the CPU speed-up). See ``mmdet_lite/export/quantize.py`` for why each. Evaluate the file
+explicit quantization for Xavier / Orin (a TX2 has no fast INT8: use an FP16 engine there; the
+tool says so); checked against TensorRT 8.2's parser (it runs in onnxruntime as well, without the
+CPU speed-up). See ``mmdet_lite/export/quantize.py`` for why each. Evaluate the file
 with ``tools/test_deployed.py CONFIG MODEL_int8.onnx --compare CHECKPOINT``.
 """
 
@@ -21,12 +22,19 @@ from typing import List, Optional
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.export import ExportError
+from mmdet_lite.export.deploy_info import build_deploy_info, write_deploy_info
 from mmdet_lite.export.deployed_eval import calibration_images, raw_pad_value
 from mmdet_lite.export.export_onnx import dataset_classes
 from mmdet_lite.export.onnx_detector import OnnxDetector
 from mmdet_lite.export.quantize import CALIBRATION_METHODS, TARGETS, quantize_detector
 from mmdet_lite.export.trt_checker import check_trt
 from mmdet_lite.utils.output_paths import refuse_overwriting_input
+
+TX2_INT8_WARNING = (
+    'WARNING: a Jetson TX2 (Pascal, sm_62) has no fast INT8: TensorRT builds nothing faster from '
+    'this file there than fp16. For a TX2 build an FP16 engine from the fp32 file '
+    '(trtexec --onnx=MODEL.onnx --fp16); this INT8 file is for Xavier / Orin (sm_72 / sm_87: '
+    'trtexec --onnx=MODEL_int8.onnx --int8 --fp16, no calibration cache needed).')
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -75,8 +83,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f'wrote {args.out} ({size:.2f} MB, for {args.target}): {summary["quantized_nodes"]} '
           f'network nodes quantized, {summary["float_network_nodes"]} kept float, calibrated '
           f'on {summary["calibration_images"]} images')
+    info = write_deploy_info(build_deploy_info(
+        cfg, args.config, args.out, dataset_classes(cfg), det.input_shape, 'int8',
+        f'tools/quantize_onnx.py --target {args.target}', normalize_in_graph=True), args.out)
+    print(f'wrote {info}')
     if args.target != 'tensorrt':
         return 0
+    print(TX2_INT8_WARNING)
     violations = check_trt(args.out)
     print('TensorRT 8.2 parser check: '
           + ('pass' if not violations else f'{len(violations)} violations'))

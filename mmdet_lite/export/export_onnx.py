@@ -11,6 +11,7 @@ import torch.nn as nn
 from mmengine.config import Config
 
 from ..utils.config_paths import resolve_config_path
+from .deploy_info import build_deploy_info, write_deploy_info
 from .head_family import ExportError, end2end_module, model_stride
 from .onnx_detector import export_metadata, set_metadata
 
@@ -181,7 +182,9 @@ def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], 
     """Write ``out`` (``input [1,3,H,W]`` -> ``dets [1,K,5]``, ``labels [1,K]``); return it.
 
     The file records the classes, input shape, precision and config in its metadata
-    (:mod:`~mmdet_lite.export.onnx_detector`). Opset 11 is what TensorRT 8.2 parses best; 13 is
+    (:mod:`~mmdet_lite.export.onnx_detector`), and ``<stem>.deploy.json`` beside it describes
+    its pre- and post-processing for the device side (:mod:`~mmdet_lite.export.deploy_info`).
+    Opset 11 is what TensorRT 8.2 parses best; 13 is
     needed for per-channel Q/DQ (``tools/quantize_onnx.py`` converts on its own).
     """
     detector, cfg = load_detector(config, checkpoint)
@@ -201,6 +204,9 @@ def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], 
                                           'fp16' if fp16 else 'fp32', config))
     onnx.checker.check_model(model)
     onnx.save(model, out)
+    write_deploy_info(build_deploy_info(
+        cfg, config, out, dataset_classes(cfg), shape, 'fp16' if fp16 else 'fp32',
+        'tools/export_onnx.py', normalize_in_graph=True), out)
     return out
 
 

@@ -1,0 +1,214 @@
+"""tools/jetson/evaluate_engine.py: the standalone device-side evaluator (Python 3.6, no mmdet).
+
+Its onnxruntime backend is checked against tools/test_deployed.py on the exported file of every
+family; its TensorRT backend is driven by fake TensorRT 8.2 (bindings) and >= 8.5 (named
+tensors) engines that run the same file with onnxruntime."""
+
+import ast
+import importlib
+import json
+import os.path as osp
+import re
+import sys
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from projects_tests.conftest import REPO_ROOT, load_tool
+
+JETSON = osp.join(REPO_ROOT, 'tools', 'jetson')
+FAMILIES = {
+    'centernet': 'configs/mobile_centernet/mcn_hrnet-w16_synthetic.py',
+    'refinedet': 'configs/refinedet_lite/refinedet-lite_res2netlite72_synthetic.py',
+    'ssd': 'configs/attention_kd/ssd300_vgg16-1-8_synthetic.py',
+    'gfl': 'configs/effnet_gfl/effnet-gfl_row4-dense_lite1-416-silu-gflv2-amp_synthetic.py',
+}
+# the classes in another order and with other ids than the configs': mapped by name
+CATEGORIES = [dict(id=7, name='bicycle'), dict(id=2, name='vehicle'),
+              dict(id=11, name='scooter'), dict(id=5, name='pedestrian')]
+# JetPack 4.6's Python 3.6 standard library modules the evaluator may use, and the rest it may
+STDLIB_36 = {'argparse', 'contextlib', 'ctypes', 'hashlib', 'io', 'json', 'math', 'os',
+             'statistics', 'sys', 'time', 'typing', 'warnings', 'collections'}
+THIRD_PARTY = {'numpy', 'cv2', 'tensorrt', 'pycuda', 'cuda', 'pycocotools', 'onnxruntime'}
+NEWER_THAN_36 = {'perf_counter_ns', 'nullcontext', 'removeprefix', 'removesuffix', 'isascii',
+                 'fmean', 'prod', 'isqrt', 'cached_property', 'capture_output'}
+
+
+def jetson(name):
+    """A module of tools/jetson/, imported as the entry script imports its siblings."""
+    if JETSON not in sys.path:
+        sys.path.insert(0, JETSON)
+    return importlib.import_module(name)
+
+
+def py36_problems(source: str, siblings=()) -> list:
+    """What keeps ``source`` from running on Python 3.6 with the allowed packages."""
+    try:
+        tree = ast.parse(source, feature_version=(3, 6))
+    except SyntaxError as err:
+        return [f'syntax: {err.msg}']
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == '__future__':
+            problems += [f'from __future__ import {a.name}' for a in node.names
+                         if a.name == 'annotations']
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                 [node.module] if isinstance(node, ast.ImportFrom) else [])
+        for name in names:
+            top = (name or '').split('.')[0]
+            if top not in STDLIB_36 | THIRD_PARTY | set(siblings) | {'__future__'}:
+                problems.append(f'import {name}')
+        if isinstance(node, (ast.Attribute, ast.keyword)):
+            attr = node.attr if isinstance(node, ast.Attribute) else node.arg
+            if attr in NEWER_THAN_36:
+                problems.append(f'{attr} (Python >= 3.7)')
+        if isinstance(node, (ast.FunctionDef, ast.AnnAssign, ast.arg)):
+            ann = [node.returns] if isinstance(node, ast.FunctionDef) else [node.annotation]
+            for a in ann:
+                if a is not None and any(
+                        isinstance(n, ast.BinOp) or (isinstance(n, ast.Subscript) and isinstance(
+                            n.value, ast.Name) and n.value.id in {'list', 'dict', 'tuple', 'set',
+                                                                  'type'})
+                        for n in ast.walk(a)):
+                    problems.append(f'annotation {ast.unparse(a)} (Python >= 3.9)')
+    return problems
+
+
+def test_evaluator_parses_as_python36_with_allowed_imports_only():
+    files = sorted(f for f in __import__('os').listdir(JETSON) if f.endswith('.py'))
+    siblings = [osp.splitext(f)[0] for f in files]
+    assert 'evaluate_engine' in siblings and len(files) <= 5
+    for name in files:
+        with open(osp.join(JETSON, name)) as f:
+            assert py36_problems(f.read(), siblings) == [], name
+    # the check itself catches what Python 3.6 or JetPack cannot run
+    bad = ("from __future__ import annotations\nimport dataclasses\nimport torch\n"
+           "def f(a: list[int]) -> int | None:\n    return (n := 1)\n")
+    assert len(py36_problems(bad)) == 1  # the walrus is a syntax error first
+    assert sorted(py36_problems(bad.replace('(n := 1)', 'time.perf_counter_ns()'))) == [
+        'annotation int | None (Python >= 3.9)', 'annotation list[int] (Python >= 3.9)',
+        'from __future__ import annotations', 'import dataclasses', 'import torch',
+        'perf_counter_ns (Python >= 3.7)']
+
+
+def lively_checkpoint(config: str, path: str) -> None:
+    """Initial weights with classification biases raised (and CenterNet's sizes), so a random
+    model detects boxes of a usable size with spread scores."""
+    from mmdet_lite.export import load_detector
+    det, _ = load_detector(config, None)
+    shift = {r'heatmap_head\.2\.bias': 2.0, r'wh_head\.2\.bias': 6.0, r'gfl_cls\.bias': 3.0,
+             r'odm_cls\.\d\.bias': 1.0, r'cls_convs\.\d\.0\.bias': 1.0}
+    with torch.no_grad():
+        for name, p in det.bbox_head.named_parameters():
+            for pattern, value in shift.items():
+                if re.fullmatch(pattern, name):
+                    p += value
+    torch.save(dict(state_dict=det.state_dict()), path)
+
+
+def write_split(root, onnx_file, info) -> str:
+    """Four images of other sizes than the input, annotated with the model's own (jittered)
+    detections and one box it does not find; returns the annotation file."""
+    pre, back = jetson('engine_pipeline'), jetson('engine_backends')
+    model = back.OnnxRuntimeBackend(onnx_file)
+    rng = np.random.default_rng(0)
+    images, anns = [], []
+    for i, (w, h) in enumerate([(320, 180), (250, 150), (288, 160), (400, 210)]):
+        name = f'{i:03d}.jpg'
+        img = rng.integers(0, 255, (h, w, 3), dtype=np.uint8)
+        cv2.imwrite(str(root / 'images' / name), img)
+        img = cv2.imread(str(root / 'images' / name))
+        x, factor = pre.preprocess(img, info)
+        boxes, scores, labels, _ = pre.postprocess(model.infer(x), factor)
+        for box, label in list(zip(boxes, labels, strict=True))[:6]:
+            x1, y1, x2, y2 = (box + rng.normal(0, 1.5, 4)).tolist()
+            anns.append(dict(id=len(anns) + 1, image_id=100 + i, category_id=CATEGORIES[
+                [c['name'] for c in CATEGORIES].index(info['classes'][label])]['id'],
+                bbox=[x1, y1, x2 - x1, y2 - y1], area=(x2 - x1) * (y2 - y1), iscrowd=0))
+        anns.append(dict(id=len(anns) + 1, image_id=100 + i, category_id=5,
+                         bbox=[10, 10, 30, 40], area=1200, iscrowd=0))
+        images.append(dict(id=100 + i, file_name=name, width=w, height=h))
+    path = str(root / 'ann.json')
+    with open(path, 'w') as f:
+        json.dump(dict(images=images, annotations=anns, categories=CATEGORIES), f)
+    return path
+
+
+@pytest.fixture(scope='module', params=sorted(FAMILIES))
+def exported(request, tmp_path_factory):
+    """A family's file exported by tools/export_onnx.py's function, with its deploy info and a
+    split of 4 images, and a config that evaluates that split (for tools/test_deployed.py)."""
+    from mmdet_lite.export import export_onnx
+    from mmdet_lite.export.deployed_eval import test_pipeline_shape
+    from mmdet_lite.utils.config_paths import resolve_config_path
+    config = osp.join(REPO_ROOT, FAMILIES[request.param])
+    root = tmp_path_factory.mktemp(request.param)
+    (root / 'images').mkdir()
+    lively_checkpoint(config, str(root / 'model.pth'))
+    from mmengine.config import Config
+    shape = test_pipeline_shape(Config.fromfile(resolve_config_path(config)))
+    onnx_file = export_onnx(config, str(root / 'model.pth'), shape, str(root / 'model.onnx'))
+    info = jetson('engine_pipeline').load_info(str(root / 'model.deploy.json'))
+    ann = write_split(root, onnx_file, info)
+    test_cfg = root / 'eval_cfg.py'
+    test_cfg.write_text(
+        f'_base_ = {config!r}\n'
+        f'test_dataloader = dict(batch_size=2, num_workers=0, persistent_workers=False, '
+        f'dataset=dict(data_root={str(root)!r}, ann_file="ann.json", '
+        f'data_prefix=dict(img="images/")))\n'
+        f'test_evaluator = dict(ann_file={ann!r})\n')
+    return dict(family=request.param, root=root, onnx=onnx_file, info=info, ann=ann,
+                config=str(test_cfg))
+
+
+def run_evaluator(args, capsys) -> tuple:
+    """``evaluate_engine.main(args)``: (exit code, stdout, stderr)."""
+    code = jetson('evaluate_engine').main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_onnxruntime_backend_matches_test_deployed(exported, capsys):
+    """The same mAP as tools/test_deployed.py on the same file and split, and the same boxes
+    for one image as its mmdet pipeline gives."""
+    root = exported['root']
+    code, out, err = run_evaluator([exported['onnx'], '--ann', exported['ann'], '--images',
+                                    root / 'images', '--json', root / 'ours.json',
+                                    '--draw-out', root / 'drawn.jpg', '--warmup', 1], capsys)
+    assert code == 0, err
+    assert '| AP@0.5 vehicle |' in out and '| end to end' in out
+    assert cv2.imread(str(root / 'drawn.jpg')).shape == (180, 320, 3)
+    assert load_tool('test_deployed').main([exported['config'], exported['onnx'], '--json',
+                                            str(root / 'theirs.json')]) == 0
+    ours = json.loads((root / 'ours.json').read_text())['metrics']
+    theirs = next(iter(json.loads((root / 'theirs.json').read_text()).values()))
+    assert ours['mAP_50'] > 0.2, ours  # a non-trivial number is compared
+    assert abs(ours['mAP'] - theirs['coco/bbox_mAP']) <= 0.001  # mmdet rounds to 3 decimals
+    assert abs(ours['mAP_50'] - theirs['coco/bbox_mAP_50_unrounded']) <= 0.001
+    for name, ap in ours['AP50'].items():
+        assert ap == pytest.approx(theirs[f'coco/{name}_AP50'], abs=0.001, nan_ok=True), name
+
+    # one image through mmdet's test pipeline and test_deployed's predictor
+    from mmcv.transforms import Compose
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from mmdet_lite.export.deployed_eval import onnx_predictor, raw_pad_value
+    from mmdet_lite.export.onnx_detector import OnnxDetector
+    cfg = Config.fromfile(exported['config'])
+    init_default_scope('mmdet')
+    data = Compose(cfg.test_dataloader.dataset.pipeline)(
+        dict(img_path=str(root / 'images' / '000.jpg'), img_id=100))
+    ref = onnx_predictor(OnnxDetector(exported['onnx']), raw_pad_value(
+        cfg.model.data_preprocessor), 4)([data['inputs']], [data['data_samples']])[0]
+    pre, back = jetson('engine_pipeline'), jetson('engine_backends')
+    x, factor = pre.preprocess(pre.read_image(str(root / 'images' / '000.jpg')),
+                               exported['info'])
+    boxes, scores, labels, bad = pre.postprocess(
+        back.OnnxRuntimeBackend(exported['onnx']).infer(x), factor)
+    assert bad == 0 and len(labels) > 0
+    np.testing.assert_array_equal(boxes, ref.pred_instances.bboxes.numpy())
+    np.testing.assert_array_equal(scores, ref.pred_instances.scores.numpy())
+    np.testing.assert_array_equal(labels, ref.pred_instances.labels.numpy())
