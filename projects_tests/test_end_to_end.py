@@ -92,7 +92,10 @@ def test_mim_train_kill_resume_test_and_inferencer(workspace, monkeypatch, capsy
     onnx_file = str(workspace / 'w16.onnx')
     load_tool('export_onnx').main([osp.join(repo, CONFIG), ckpt, '--shape', '160', '288',
                                    '--out', onnx_file])
-    assert 'TensorRT 8.2 parser check: pass' in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert 'TensorRT 8.2 parser check: pass' in printed
+    assert 'trtexec --onnx=w16.onnx --fp16 --saveEngine=w16.engine' in printed  # the TX2 recipe
+    assert 'jetson/evaluate_engine.py w16.engine' in printed
     assert load_tool('test_deployed').main([osp.join(repo, CONFIG), onnx_file, '--compare', ckpt,
                                             '--json', str(workspace / 'deployed.json')]) == 0
     assert '| mAP@0.5 |' in capsys.readouterr().out
@@ -106,6 +109,18 @@ def test_mim_train_kill_resume_test_and_inferencer(workspace, monkeypatch, capsy
     for key in ['coco/bbox_mAP_50_unrounded'] + [f'coco/{c}_AP50' for c in
                                                   ('vehicle', 'pedestrian', 'scooter', 'bicycle')]:
         assert abs(onnx_res[key] - torch_res[key]) <= 0.002, key
+
+    # 6. the device-side evaluator on the same file and split: the same numbers
+    sys.path.insert(0, osp.join(repo, 'tools', 'jetson'))
+    import evaluate_engine
+    data = workspace / 'data/synthetic'
+    assert evaluate_engine.main([onnx_file, '--ann', str(data / 'annotations/instances_val.json'),
+                                 '--images', str(data / 'images/val'), '--warmup', '1',
+                                 '--json', str(workspace / 'device.json')]) == 0
+    with open(workspace / 'device.json') as f:
+        device = json.load(f)['metrics']
+    assert abs(device['mAP'] - onnx_res['coco/bbox_mAP']) <= 0.001
+    assert abs(device['mAP_50'] - onnx_res['coco/bbox_mAP_50_unrounded']) <= 0.001
 
     # 4. DetInferencer with our config and checkpoint (via tools/draw_predictions.py)
     img = sorted(glob.glob(str(workspace / 'data/synthetic/images/val/*.jpg')))[0]

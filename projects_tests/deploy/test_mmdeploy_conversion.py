@@ -99,6 +99,20 @@ def test_torch2onnx_static_parity_and_trt_check(tmp_path, checkpoint):
     dets, labels = ort.InferenceSession(onnx_path).run(None, {'input': data['inputs'].numpy()})
     assert_dets_match(dets[0], labels[0], ref)
 
+    # tools/deploy.py's deploy info says so: the device-side pre-processing gives that tensor
+    import sys
+
+    from projects_tests.conftest import load_tool
+    info_file = load_tool('deploy').write_mmdeploy_info(onnx_path, STUDENT, 'student.py')
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'jetson'))
+    import engine_pipeline
+    info = engine_pipeline.load_info(info_file)
+    assert info['preprocess']['to_rgb'] and info['exported_by'].startswith('tools/deploy.py')
+    engine_pipeline.check_model_file(info, onnx_path, info_file)
+    x, factor = engine_pipeline.preprocess(engine_pipeline.read_image(img_path), info)
+    np.testing.assert_allclose(x, data['inputs'].numpy(), rtol=0, atol=1e-5)
+    assert factor == (1.0, 1.0)
+
 
 def test_tensorrt_static_config_export_passes_the_checker(tmp_path, checkpoint):
     ckpt, img_path = checkpoint

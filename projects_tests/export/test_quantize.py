@@ -183,3 +183,28 @@ def test_nan_activations_are_named(tmp_path):
     images = [np.full((3, 8, 8), 100, np.float32)] * 2
     with pytest.raises(ExportError, match='NaN or infinite on the calibration images'):
         quantize_detector(path, str(tmp_path / 'q.onnx'), iter(images))
+
+
+def test_tool_warns_that_a_tx2_has_no_int8_and_writes_the_deploy_info(setup, tmp_path, capsys):
+    """tools/quantize_onnx.py --target tensorrt: the file is for Xavier / Orin, the TX2 takes an
+    FP16 engine; the int8 file gets its own deploy info (precision, SHA-256)."""
+    import json
+
+    from mmdet_lite.export.deploy_info import file_sha256
+    from projects_tests.conftest import load_tool
+    cfg_file = tmp_path / 'cfg.py'
+    data_root = str(setup['root'] / 'data') + '/'
+    cfg_file.write_text(f'_base_ = {CONFIG!r}\n' + ''.join(
+        f'{loader} = dict(dataset=dict(data_root={data_root!r}))\n'
+        for loader in ('train_dataloader', 'test_dataloader')))
+    out = str(tmp_path / 'ssd_int8.onnx')
+    code = load_tool('quantize_onnx').main([str(cfg_file), setup['fp32'], '--out', out,
+                                            '--calib', '2', '--target', 'tensorrt'])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert 'WARNING: a Jetson TX2 (Pascal, sm_62) has no fast INT8' in printed
+    assert 'trtexec --onnx=MODEL.onnx --fp16' in printed
+    with open(tmp_path / 'ssd_int8.deploy.json') as f:
+        info = json.load(f)
+    assert info['precision'] == 'int8' and info['model_sha256'] == file_sha256(out)
+    assert info['exported_by'] == 'tools/quantize_onnx.py --target tensorrt'

@@ -212,3 +212,255 @@ def test_onnxruntime_backend_matches_test_deployed(exported, capsys):
     np.testing.assert_array_equal(boxes, ref.pred_instances.bboxes.numpy())
     np.testing.assert_array_equal(scores, ref.pred_instances.scores.numpy())
     np.testing.assert_array_equal(labels, ref.pred_instances.labels.numpy())
+
+
+class FakeMemory:
+    """Device memory as a dict of byte strings; records every copy (pointer, shape, dtype)."""
+
+    stream_handle = 77
+
+    def __init__(self):
+        self.buffers, self.copies = {}, []
+
+    def host(self, shape, dtype):
+        return np.zeros(shape, dtype)
+
+    def device(self, nbytes):
+        ptr = 1000 + 64 * len(self.buffers)
+        self.buffers[ptr] = bytes(nbytes)
+        return ptr
+
+    def to_device(self, ptr, array):
+        self.copies.append(('htod', ptr, array.shape, array.dtype))
+        self.buffers[ptr] = np.ascontiguousarray(array).tobytes()
+
+    def to_host(self, array, ptr):
+        self.copies.append(('dtoh', ptr, array.shape, array.dtype))
+        array[...] = np.frombuffer(self.buffers[ptr], array.dtype).reshape(array.shape)
+
+    def synchronize(self):
+        self.copies.append(('sync', ))
+
+
+class FakeTensorRT:
+    """The parts of the ``tensorrt`` module the backend uses. An "engine file" names the ONNX
+    file the fake engine runs with onnxruntime; its I/O are listed in ``order`` (TensorRT does
+    not promise the input first) with TensorRT's dtypes: labels int32, the input ``input_dtype``.
+    ``named``: TensorRT >= 8.5's named-tensor API instead of 8.2's bindings."""
+
+    class Logger:
+        WARNING = 2
+
+        def __init__(self, level):
+            self.level = level
+
+    class TensorIOMode:
+        INPUT, OUTPUT = 'in', 'out'
+
+    def __init__(self, memory, named, order=('labels', 'input', 'dets'), input_dtype='HALF'):
+        self.memory, self.named, self.order, self.input_dtype = memory, named, order, input_dtype
+        self.calls = []
+
+    @staticmethod
+    def nptype(dtype):
+        return {'FLOAT': np.float32, 'HALF': np.float16, 'INT32': np.int32}[dtype]
+
+    def init_libnvinfer_plugins(self, logger, namespace):
+        self.calls.append('plugins')
+
+    def Runtime(self, logger):  # noqa: N802 (TensorRT's name)
+        fake = self
+
+        class Runtime:
+            def deserialize_cuda_engine(self, data):
+                return (NamedEngine if fake.named else BindingEngine)(fake, data.decode())
+        return Runtime()
+
+
+class _Engine:
+    def __init__(self, fake, onnx_file):
+        import onnxruntime as ort
+        self.fake, self.session = fake, ort.InferenceSession(onnx_file)
+        inp = self.session.get_inputs()[0]  # output shapes as the engine's, static
+        outs = self.session.run(['dets', 'labels'], {'input': np.zeros(inp.shape, np.float32)})
+        shapes = dict(input=tuple(inp.shape), dets=outs[0].shape, labels=outs[1].shape)
+        dtypes = dict(input=fake.input_dtype, dets='FLOAT', labels='INT32')
+        self.io = [(n, shapes[n], dtypes[n], n == 'input') for n in fake.order]
+
+    def run(self, ptrs):
+        """Read the input at its pointer, run, write each output at its pointer."""
+        fake, mem = self.fake, self.fake.memory
+        feeds = {}
+        for (name, shape, dtype, is_input), ptr in zip(self.io, ptrs, strict=True):
+            if is_input:
+                feeds[name] = np.frombuffer(mem.buffers[ptr], fake.nptype(dtype)).reshape(
+                    shape).astype(np.float32)
+        outs = dict(zip(['dets', 'labels'], self.session.run(['dets', 'labels'], feeds),
+                        strict=True))
+        for (name, _, dtype, is_input), ptr in zip(self.io, ptrs, strict=True):
+            if not is_input:
+                mem.buffers[ptr] = outs[name].astype(fake.nptype(dtype)).tobytes()
+
+
+class BindingEngine(_Engine):
+    """TensorRT 8.2: bindings by index, ``execute_async_v2``."""
+
+    @property
+    def num_bindings(self):
+        return len(self.io)
+
+    def get_binding_name(self, i):
+        return self.io[i][0]
+
+    def get_binding_shape(self, i):
+        return self.io[i][1]
+
+    def get_binding_dtype(self, i):
+        return self.io[i][2]
+
+    def binding_is_input(self, i):
+        return self.io[i][3]
+
+    def create_execution_context(self):
+        engine = self
+
+        class Context:
+            def execute_async_v2(self, bindings, stream_handle):
+                engine.fake.calls.append(('execute_async_v2', list(bindings), stream_handle))
+                engine.run(bindings)
+                return True
+        return Context()
+
+
+class NamedEngine(_Engine):
+    """TensorRT >= 8.5: tensors by name, ``set_tensor_address``, ``execute_async_v3``."""
+
+    @property
+    def num_io_tensors(self):
+        return len(self.io)
+
+    def get_tensor_name(self, i):
+        return self.io[i][0]
+
+    def _find(self, name):
+        return next(item for item in self.io if item[0] == name)
+
+    def get_tensor_shape(self, name):
+        return self._find(name)[1]
+
+    def get_tensor_dtype(self, name):
+        return self._find(name)[2]
+
+    def get_tensor_mode(self, name):
+        return 'in' if self._find(name)[3] else 'out'
+
+    def create_execution_context(self):
+        engine, addresses = self, {}
+
+        class Context:
+            def set_tensor_address(self, name, ptr):
+                addresses[name] = ptr
+
+            def execute_async_v3(self, stream_handle):
+                engine.fake.calls.append(('execute_async_v3', dict(addresses), stream_handle))
+                engine.run([addresses[n] for n, _, _, _ in engine.io])
+                return True
+        return Context()
+
+
+@pytest.mark.parametrize('named', [False, True], ids=['trt8.2-bindings', 'trt8.5-named'])
+def test_tensorrt_backend_with_a_fake_engine(named, tmp_path, capsys, monkeypatch):
+    """The TensorRT backend gives the onnxruntime backend's mAP on the same file; it sizes its
+    buffers from the engine (the input's dtype included), finds outputs by name, hands the
+    engine one pointer per binding in binding order (8.2) or every tensor's address (8.5+)."""
+    from mmdet_lite.export import export_onnx
+    config = osp.join(REPO_ROOT, FAMILIES['gfl'])
+    lively_checkpoint(config, str(tmp_path / 'm.pth'))
+    (tmp_path / 'images').mkdir()
+    onnx_file = export_onnx(config, str(tmp_path / 'm.pth'), (128, 224), str(tmp_path / 'm.onnx'))
+    info = jetson('engine_pipeline').load_info(str(tmp_path / 'm.deploy.json'))
+    ann = write_split(tmp_path, onnx_file, info)
+    (tmp_path / 'm.engine').write_text(onnx_file)  # what the fake engine runs
+    memory = FakeMemory()
+    trt = FakeTensorRT(memory, named)
+    back = jetson('engine_backends')
+    backend = back.TensorRTBackend(str(tmp_path / 'm.engine'), trt=trt, memory=memory)
+    common = ['--ann', ann, '--images', tmp_path / 'images', '--warmup', 0]
+    code, out_ort, err = run_evaluator([onnx_file, *common], capsys)
+    assert code == 0, err
+    monkeypatch.setattr(jetson('evaluate_engine'), 'make_backend', lambda *args: backend)
+    code, out_trt, err = run_evaluator([tmp_path / 'm.engine', *common], capsys)
+    assert code == 0, err
+    assert '(tensorrt backend, fp32 file' in out_trt
+    table = out_ort[out_ort.index('| metric |'):]
+    assert table == out_trt[out_trt.index('| metric |'):]  # every AP the same
+    assert float(re.search(r'\| AP@0.5 \| ([0-9.]+)', table).group(1)) > 0.2
+    ptrs = dict(zip(trt.order, backend.ptrs, strict=True))
+    assert trt.calls[0] == 'plugins' and len(trt.calls) == 5  # 4 images, no warm-up
+    if named:
+        assert trt.calls[1] == ('execute_async_v3', ptrs, 77)
+    else:
+        assert trt.calls[1] == ('execute_async_v2', [ptrs[n] for n in trt.order], 77)
+    assert memory.copies[:4] == [
+        ('htod', ptrs['input'], (1, 3, 128, 224), np.float16),  # the engine's input dtype
+        ('dtoh', ptrs['labels'], tuple(backend.io[0][1]), np.int32),
+        ('dtoh', ptrs['dets'], tuple(backend.io[2][1]), np.float32), ('sync', )]
+
+
+@pytest.mark.parametrize('config', [
+    'configs/effnet_gfl/effnet-gfl_row1_lite0-320-relu6-gflv1_coco.py',  # letterbox, Pad 114
+    'configs/mobile_centernet/mcn_hrnet-w16_bdd100k.py'])  # stretch to 576x320
+def test_preprocessing_is_the_config_test_pipeline(config, tmp_path):
+    """The deploy info's pre-processing gives, bit for bit, the input tensor and scale factor
+    that mmdet's test pipeline and tools/test_deployed.py give, for an odd-sized image."""
+    from mmcv.transforms import Compose
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from mmdet_lite.export.deploy_info import build_deploy_info
+    from mmdet_lite.export.deployed_eval import pad_to, raw_pad_value
+    cfg = Config.fromfile(osp.join(REPO_ROOT, config))
+    init_default_scope('mmdet')
+    shape = (320, 320) if 'coco' in config else (320, 576)
+    (tmp_path / 'm.onnx').write_bytes(b'stand-in')
+    info = build_deploy_info(cfg, config, str(tmp_path / 'm.onnx'), ['a'], shape, 'fp32',
+                             'test', normalize_in_graph=True)
+    img = np.random.default_rng(0).integers(0, 255, (211, 333, 3), dtype=np.uint8)
+    cv2.imwrite(str(tmp_path / 'odd.png'), img)
+    data = Compose(cfg.test_dataloader.dataset.pipeline)(dict(img_path=str(tmp_path / 'odd.png'),
+                                                              img_id=0))
+    pre = jetson('engine_pipeline')
+    x, factor = pre.preprocess(pre.read_image(str(tmp_path / 'odd.png')), info)
+    ref = pad_to(data['inputs'].numpy().astype(np.float32), shape,
+                 raw_pad_value(cfg.model.data_preprocessor))
+    np.testing.assert_array_equal(x[0], ref)
+    assert factor == data['data_samples'].metainfo['scale_factor']
+
+
+@pytest.mark.parametrize('exported', ['gfl'], indirect=True)
+def test_refusals(exported, capsys, monkeypatch):
+    """A deploy info of another file, a missing one, a missing image and non-finite outputs
+    end with exit code 1 and a message naming the thing, never with a table of numbers."""
+    root = exported['root']
+    args = ['--ann', exported['ann'], '--images', root / 'images', '--warmup', 0]
+    other = root / 'other.onnx'
+    other.write_bytes(open(exported['onnx'], 'rb').read() + b'\0')
+    code, _, err = run_evaluator([other, '--info', root / 'model.deploy.json', *args], capsys)
+    assert code == 1 and 'describes model.onnx' in err and 'not ' + str(other) in err
+    code, _, err = run_evaluator([other, *args], capsys)
+    assert code == 1 and 'no deploy info' in err and 'other.deploy.json' in err
+    code, _, err = run_evaluator([exported['onnx'], '--ann', exported['ann'], '--images', root],
+                                 capsys)
+    assert code == 1 and '4 image(s) of' in err and '000.jpg' in err
+
+    back = jetson('engine_backends')
+    infer = back.OnnxRuntimeBackend.infer
+
+    def nan_scores(self, x):
+        outs = infer(self, x)
+        outs['dets'][0, :3, 4] = np.nan
+        return outs
+    monkeypatch.setattr(back.OnnxRuntimeBackend, 'infer', nan_scores)
+    code, out, err = run_evaluator([exported['onnx'], *args], capsys)
+    assert code == 1 and '12 output row(s) with NaN or inf in 4 image(s)' in err
+    assert '| end to end' in out and '| metric |' not in out
