@@ -82,6 +82,13 @@ def _torchscript_onnx_exporter() -> None:
     torch.onnx.export = torchscript_export
 
 
+def _atomic_checkpoint_writes() -> None:
+    from mmengine.runner import runner
+
+    from .utils.work_dir import atomic
+    runner.save_checkpoint = atomic(runner.save_checkpoint)
+
+
 PATCHES: list[Patch] = [
     Patch(
         name='weights-only checkpoint loading',
@@ -106,6 +113,13 @@ PATCHES: list[Patch] = [
             'rewriters (and needs onnxscript); dynamo=False keeps the TorchScript exporter that '
             'mmdeploy 1.3 is written for. Only applied by `import mmdet_lite.deploy`.',
         apply=_torchscript_onnx_exporter, group='deploy'),
+    Patch(
+        name='atomic checkpoint writes',
+        targets={'mmengine': '>=0.10,<0.11'},
+        why="mmengine's Runner.save_checkpoint writes epoch_N.pth in place: a full disk or a kill "
+            'mid-write leaves a truncated file with the final name. The Runner module\'s '
+            'save_checkpoint writes FILE.part and renames it (mmdet_lite.utils.work_dir.atomic).',
+        apply=_atomic_checkpoint_writes),
 ]
 
 _STATUS: dict[str, bool] = {}

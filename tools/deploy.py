@@ -20,7 +20,7 @@ import argparse
 import os
 import os.path as osp
 import sys
-from typing import Optional
+from typing import Optional, Tuple
 
 from mmengine.config import Config
 
@@ -55,17 +55,40 @@ def choose_device(backend: str, requested: Optional[str], cuda_available: bool,
     return device
 
 
+def check_fit(deploy_cfg: Config, deploy_cfg_path: str, model_cfg: str, checkpoint: str) -> None:
+    """Before mmdeploy loads anything (it loads non-strictly, so a checkpoint of another model
+    would convert with initial weights): the checkpoint must fit the model and its class order
+    (as tools/export_onnx.py checks), and a fixed input size must be a multiple of the stride."""
+    from mmdet_lite.export import ExportError, load_detector, model_stride
+    try:
+        detector, _ = load_detector(model_cfg, checkpoint)
+    except ExportError as err:
+        sys.exit(f'tools/deploy.py: {err}')
+    size = deploy_cfg.onnx_config.get('input_shape')
+    stride = model_stride(detector)
+    if size and any(int(s) % stride for s in size):
+        w, h = (max(stride, round(int(s) / stride) * stride) for s in size)
+        sys.exit(f'tools/deploy.py: {deploy_cfg_path} sets onnx_config.input_shape {list(size)} '
+                 f'(W, H), not a multiple of the model stride {stride}; the file would be padded '
+                 f'to another size than the engine is built for. Use a deploy config with '
+                 f'input_shape=[{w}, {h}] (and the same engine shapes).')
+
+
+def onnx_input_shape(onnx_path: str) -> Tuple[int, ...]:
+    """The file's real input shape (0 for a dynamic dimension)."""
+    import onnx
+    dims = onnx.load(onnx_path, load_external_data=False).graph.input[0].type.tensor_type.shape
+    return tuple(d.dim_value for d in dims.dim)
+
+
 def write_mmdeploy_info(onnx_path: str, model_cfg: str, model_cfg_arg: str) -> Optional[str]:
     """``<stem>.deploy.json`` of mmdeploy's file: it takes the normalised tensor of the data
     preprocessor (RGB if the config converts), so the host normalises. None for a
     dynamic-shape file (the device evaluator runs static files only)."""
-    import onnx
-
     from mmdet_lite.export.deploy_info import build_deploy_info, write_deploy_info
     from mmdet_lite.export.export_onnx import dataset_classes
     cfg = Config.fromfile(model_cfg)
-    dims = onnx.load(onnx_path, load_external_data=False).graph.input[0].type.tensor_type.shape.dim
-    shape = (dims[2].dim_value, dims[3].dim_value)
+    shape = onnx_input_shape(onnx_path)[2:]
     if not all(shape):
         return None
     return write_deploy_info(build_deploy_info(
@@ -98,6 +121,7 @@ def main() -> None:
     device = choose_device(deploy_cfg.backend_config.type, args.device,
                            torch.cuda.is_available(), args.deploy_cfg)
     model_cfg = resolve_config_path(args.model_cfg)
+    check_fit(deploy_cfg, args.deploy_cfg, model_cfg, args.checkpoint)
     os.makedirs(args.work_dir, exist_ok=True)
     save_file = deploy_cfg.onnx_config.save_file
     torch2onnx(args.img, args.work_dir, save_file, deploy_cfg, model_cfg, args.checkpoint,
@@ -124,10 +148,10 @@ def main() -> None:
     try:
         import tensorrt  # noqa: F401
     except ImportError:
-        shape = deploy_cfg.backend_config.model_inputs[0].input_shapes.input.opt_shape
+        shape = 'x'.join(str(d) for d in onnx_input_shape(onnx_path))
         print('TensorRT is not installed here. On the device run:\n'
               f'  trtexec --onnx={save_file} --fp16 --saveEngine=end2end.engine '
-              f'--workspace=1024   # input 1x3x{shape[2]}x{shape[3]}')
+              f'--workspace=1024   # the file\'s input: {shape}')
         return
     from mmdeploy.apis.tensorrt import onnx2tensorrt
     onnx2tensorrt(args.work_dir, 'end2end.engine', 0, deploy_cfg, onnx_path, device=device)

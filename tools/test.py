@@ -16,13 +16,19 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmdet_lite  # noqa: F401
+from mmdet_lite.evaluation.metrics import NonFiniteOutputError
 from mmdet_lite.utils.checkpoint_fit import (
     CheckpointMismatchError,
     check_checkpoint_fits,
     config_classes,
 )
 from mmdet_lite.utils.output_paths import refuse_overwriting_input
-from mmdet_lite.utils.runner_setup import add_common_args, load_config, parse_common_args
+from mmdet_lite.utils.runner_setup import (
+    add_common_args,
+    load_config,
+    parse_common_args,
+    prepare_work_dir,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -43,6 +49,7 @@ def main() -> None:
     if not osp.isfile(args.checkpoint):
         raise SystemExit(f"Checkpoint '{args.checkpoint}' not found.")
     cfg.load_from = args.checkpoint
+    prepare_work_dir(cfg, args.force)
     if args.show_dir:
         vis = cfg.default_hooks.visualization
         vis.draw = True
@@ -62,7 +69,10 @@ def main() -> None:
         refuse_overwriting_input(args.out, args.config, args.checkpoint)
         from mmdet.evaluation import DumpDetResults
         runner.test_evaluator.metrics.append(DumpDetResults(out_file_path=args.out))
-    runner.test()
+    try:
+        runner.test()
+    except NonFiniteOutputError as err:
+        raise SystemExit(f'error: {err}') from err
 
 
 if __name__ == '__main__':

@@ -7,17 +7,21 @@ Runs each end-to-end file (tools/export_onnx.py, tools/quantize_onnx.py) with on
 the config's test dataloader: the same images, resize and metric (``test_evaluator``) as
 ``tools/test.py``. The precision of each file is read from its metadata. ``--compare`` also runs
 the PyTorch checkpoint in the same pass and prints each file's difference to it. A file exported
-for other classes or another input size than the config's is refused with the fix.
+for other classes, another input size or from a config with another model than the config's is
+refused with the fix. A file without our metadata is evaluated only with the deploy info beside
+it (``<stem>.deploy.json``; tools/deploy.py writes one for mmdeploy's file, whose host-side
+normalisation it describes).
 """
 
 import argparse
 import json
 import os.path as osp
 import sys
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.export import ExportError, load_detector
+from mmdet_lite.export.deploy_info import info_path, model_fingerprint, read_deploy_info
 from mmdet_lite.export.deployed_eval import (
     evaluate_models,
     onnx_predictor,
@@ -42,6 +46,27 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
                         help='evaluate the first N test images only (a quick check)')
     parser.add_argument('--json', help='also write the metrics to this file')
     return parser.parse_args(argv)
+
+
+def open_deployed(path: str, threads: Optional[int]) -> Tuple[OnnxDetector, Optional[dict]]:
+    """The file and, from its deploy info, the pre-processing left to the host (None when the
+    graph normalises). A file with neither our metadata nor a deploy info (mmdeploy's
+    ``end2end.onnx`` without one, or another tool's) is refused: its input is unknown."""
+    det = OnnxDetector(path, threads=threads)
+    info = read_deploy_info(path)
+    if det.classes is None and info is None:
+        raise ExportError(
+            f'{path} carries no mmdet_lite metadata and has no {osp.basename(info_path(path))} '
+            'beside it, so its pre-processing is unknown (mmdeploy\'s end2end.onnx takes '
+            'normalised RGB, ours raw BGR). Export it with tools/export_onnx.py, or with '
+            'tools/deploy.py, which writes the deploy info that describes it.')
+    if info is not None:
+        det.classes = det.classes or tuple(info['classes'])
+        det.config = det.config or info.get('config')
+        det.model = det.model or info.get('model_fingerprint')
+        det.precision = det.precision or info.get('precision')
+    host = info['preprocess'] if info and info['preprocess'].get('mean') is not None else None
+    return det, host
 
 
 def metric_rows(classes: List[str]) -> List[tuple]:
@@ -94,10 +119,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     predictors = {}
     try:
         for path in args.models:
-            det = OnnxDetector(path, threads=args.threads)
-            det.check_fits(classes, shape, args.config)
+            det, host = open_deployed(path, args.threads)
+            det.check_fits(classes, shape, args.config, model_fingerprint(cfg))
             name = f'{det.precision or "onnx"}:{osp.basename(path)}'
-            predictors[name] = onnx_predictor(det, pad, len(classes))
+            predictors[name] = onnx_predictor(det, pad, len(classes), host)
         reference = None
         if args.compare:
             from mmengine.runner.checkpoint import _load_checkpoint

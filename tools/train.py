@@ -1,6 +1,10 @@
 """Train a detector with mmdet_lite modules (mmdet's tools/train.py interface).
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp] [--cfg-options k=v]
+        [--force]
+
+A work dir belongs to the config whose run created it: another config's work dir is refused
+(``--force`` shares it). Checkpoints are written to ``FILE.part`` and renamed.
     mim train mmdet_lite CONFIG  (the same script, shipped in the package)
 """
 
@@ -9,13 +13,16 @@ import argparse
 from mmengine.runner import Runner
 
 import mmdet_lite  # noqa: F401  (registers modules, weights-only checkpoint loading)
+from mmdet_lite.evaluation.metrics import NonFiniteOutputError
 from mmdet_lite.utils.runner_setup import (
     add_common_args,
     apply_resume,
     check_pretrained_weights,
     load_config,
     parse_common_args,
+    prepare_work_dir,
 )
+from mmdet_lite.utils.work_dir import WorkDirError
 
 
 def parse_args() -> argparse.Namespace:
@@ -39,9 +46,13 @@ def main() -> None:
         cfg.optim_wrapper.loss_scale = 'dynamic'
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
+    prepare_work_dir(cfg, args.force)
     apply_resume(cfg, args.resume)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    try:
+        runner.train()
+    except (WorkDirError, NonFiniteOutputError) as err:  # full disk; a diverged model
+        raise SystemExit(f'error: {err}') from err
 
 
 if __name__ == '__main__':

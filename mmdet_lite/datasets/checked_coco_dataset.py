@@ -11,6 +11,7 @@ from mmengine.fileio import get_local_path
 from mmengine.logging import MMLogger, print_log
 
 from .coco_box import CLIPPED, DEGENERATE, MALFORMED, NON_FINITE, check_coco_box
+from .coco_ids import check_coco_ids
 from .errors import DatasetError, UnreadableImageError
 
 
@@ -79,7 +80,11 @@ class CheckedCocoDataset(CocoDataset):
                                f'{missing}; it is not a detection annotation file.')
         self._check_classes(raw['categories'])
         self._skipped = dict(degenerate_boxes=0, non_finite_boxes=0, clipped_boxes=0,
-                             missing_images=0)
+                             missing_images=0, unknown_categories=check_coco_ids(
+                                 raw, self.ann_file))
+        if not raw['images']:
+            raise DatasetError(f"Annotation file '{self.ann_file}' lists no image: the split is "
+                               'empty. Point ann_file at a file with images.')
 
         coco = self.COCOAPI()  # index the json already read, instead of reading it again
         coco.dataset = raw
@@ -113,12 +118,23 @@ class CheckedCocoDataset(CocoDataset):
             logger.warning(
                 f"{self.ann_file}: skipped {sk['missing_images']} missing image(s) (excluded from "
                 f"training and from evaluation), {sk['degenerate_boxes']} zero-area/inverted/"
-                f"outside box(es) and {sk['non_finite_boxes']} box(es) with NaN/inf "
-                f"coordinates; clipped {sk['clipped_boxes']} box(es) to the image.")
+                f"outside box(es), {sk['non_finite_boxes']} box(es) with NaN/inf "
+                f"coordinates and {sk['unknown_categories']} annotation(s) whose category_id is "
+                f"no category of the file; clipped {sk['clipped_boxes']} box(es) to the image.")
         if data_list and not kept:
             raise DatasetError(f"None of the {len(data_list)} images of '{self.ann_file}' exist "
                                f"under '{self.data_prefix.get('img', '')}'. Check data_root and "
                                f'data_prefix. {self._fix_hint()}')
+        return kept
+
+    def filter_data(self) -> List[dict]:
+        kept = super().filter_data()
+        if self.data_list and not kept:
+            raise DatasetError(
+                f"All {len(self.data_list)} images of '{self.ann_file}' were filtered out by "
+                f'filter_cfg={self.filter_cfg} (filter_empty_gt drops images without boxes of the '
+                "config's classes; min_size drops smaller images): the split is empty. Check the "
+                'classes and the boxes of the file, or relax filter_cfg.')
         return kept
 
     def _check_classes(self, categories: list) -> None:
@@ -189,6 +205,8 @@ class CheckedCocoDataset(CocoDataset):
             if not msg.startswith('failed to load image'):
                 raise
             raise UnreadableImageError(msg.split(':', 1)[-1].strip(), 'not decodable') from err
+        if data is not None:
+            self._check_decoded_size(idx, data)
         if data is not None and self._unreadable_pending:
             samples = data.get('data_samples') if isinstance(data, dict) else None
             if samples is not None and hasattr(samples, 'set_metainfo'):
@@ -196,6 +214,22 @@ class CheckedCocoDataset(CocoDataset):
                 samples.set_metainfo(dict(unreadable_images=list(self._unreadable_pending)))
             self._unreadable_pending = []
         return data
+
+    def _check_decoded_size(self, idx: int, data: Any) -> None:
+        """The decoded image must have the file's width and height: its boxes are in that
+        frame (a resized copy of the images would put every box in the wrong place)."""
+        samples = data.get('data_samples') if isinstance(data, dict) else None
+        shape = (samples.metainfo.get('ori_shape') if samples is not None else
+                 data.get('ori_shape') if isinstance(data, dict) else None)
+        info = self.get_data_info(idx)
+        if shape is None or 'height' not in info:
+            return
+        if tuple(shape[:2]) != (info['height'], info['width']):
+            raise DatasetError(
+                f"Image '{info['img_path']}' is {shape[1]}x{shape[0]} (W x H) but "
+                f"'{self.ann_file}' says {info['width']}x{info['height']} for image id "
+                f"{info.get('img_id')}: its boxes would be in the wrong frame. Use the images the "
+                'annotation file was made for, or re-create the file from these images.')
 
     def _skip_unreadable(self, path: str) -> None:
         if path not in self._unreadable_pending:

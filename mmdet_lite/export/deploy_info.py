@@ -44,6 +44,25 @@ def file_sha256(path: str) -> str:
     return digest.hexdigest()
 
 
+def _without_weights_source(node: object) -> object:
+    if isinstance(node, dict):
+        return {k: _without_weights_source(v) for k, v in sorted(node.items())
+                if k not in ('init_cfg', 'pretrained')}
+    if isinstance(node, (list, tuple)):
+        return [_without_weights_source(v) for v in node]
+    return node
+
+
+def model_fingerprint(cfg: Config) -> str:
+    """A short hash of ``cfg.model`` (architecture, data preprocessor, test settings) without
+    where its initial weights come from: two configs that build the same deployed model share
+    it (a synthetic config and its real-data parent), others do not."""
+    model = cfg.get('model', {})
+    model = model.to_dict() if hasattr(model, 'to_dict') else dict(model)
+    text = json.dumps(_without_weights_source(model), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _resize_step(step: dict) -> dict:
     if 'scale' not in step or step.get('scale_factor') is not None:
         raise ExportError(f'test pipeline step {step} resizes by a factor; the deploy info '
@@ -133,11 +152,26 @@ def build_deploy_info(cfg: Config, config: str, model_path: str, classes: Sequen
     return dict(
         format=INFO_FORMAT, model_file=osp.basename(model_path),
         model_sha256=file_sha256(model_path), exported_by=exported_by, config=config,
+        model_fingerprint=model_fingerprint(cfg),
         precision=precision, classes=list(classes),
         input=dict(name='input', shape=[1, 3, h, w], dtype='float32', layout='NCHW'),
         preprocess=host, outputs=dict(OUTPUTS),
         postprocess='drop rows with score <= 0; divide x by the resize scale factor sx = '
                     'resized width / original width, y by sy (as mmdet rescale=True)')
+
+
+def read_deploy_info(model_path: str) -> Optional[dict]:
+    """The deploy info beside ``model_path`` if it is one and describes this very file (its
+    SHA-256), else None."""
+    path = info_path(model_path)
+    try:
+        with open(path) as f:
+            info = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get('format') != INFO_FORMAT:
+        return None
+    return info if info.get('model_sha256') == file_sha256(model_path) else None
 
 
 def write_deploy_info(info: dict, model_path: str) -> str:
@@ -166,12 +200,14 @@ def tx2_recipe(model_path: str, info_file: str, ann: str = 'ANN.json',
     """What to run on a Jetson TX2 with this file: copy, build the fp16 engine, evaluate."""
     name = osp.basename(model_path)
     stem = osp.splitext(name)[0]
+    with open(info_file) as f:
+        shape = 'x'.join(str(d) for d in json.load(f)['input']['shape'])
     return (
         'On the Jetson TX2 (JetPack 4.6, TensorRT 8.2; FP16 only: Pascal has no fast INT8):\n'
         f'  1. copy {model_path}, {info_file} and tools/jetson/ to the device, with the '
         'validation images and their COCO annotation file\n'
         f'  2. /usr/src/tensorrt/bin/trtexec --onnx={name} --fp16 --saveEngine={stem}.engine '
-        '--workspace=1024\n'
+        f'--workspace=1024   # input {shape}\n'
         f'  3. python3 jetson/evaluate_engine.py {stem}.engine --ann {ann} --images {images} '
         f'--draw-out {stem}_det.jpg\n'
         f'     (it reads {osp.basename(info_file)} beside the engine; on a CPU: '
@@ -179,4 +215,5 @@ def tx2_recipe(model_path: str, info_file: str, ann: str = 'ANN.json',
 
 
 __all__ = ['INFO_FORMAT', 'INFO_SUFFIX', 'OUTPUTS', 'build_deploy_info', 'describe_test_pipeline',
-           'file_sha256', 'info_path', 'tx2_recipe', 'write_deploy_info']
+           'file_sha256', 'info_path', 'model_fingerprint', 'read_deploy_info', 'tx2_recipe',
+           'write_deploy_info']

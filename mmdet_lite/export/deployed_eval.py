@@ -47,18 +47,34 @@ def pad_to(image: np.ndarray, shape: Tuple[int, int], fill: np.ndarray) -> np.nd
     return out
 
 
+def host_normalise(image: np.ndarray, host: Optional[dict]) -> np.ndarray:
+    """The normalisation a deploy info leaves to the host (mmdeploy's files): channel order,
+    then ``(x - mean) / std`` on a ``[3, H, W]`` image; unchanged for ``host`` None."""
+    if not host or host.get('mean') is None:
+        return image
+    if host.get('to_rgb'):
+        image = image[::-1]
+    mean = np.asarray(host['mean'], np.float32).reshape(3, 1, 1)
+    std = np.asarray(host['std'], np.float32).reshape(3, 1, 1)
+    return (image - mean) / std
+
+
 def onnx_predictor(detector: OnnxDetector, pad_value: Sequence[float],
-                   num_classes: int) -> Predictor:
+                   num_classes: int, host: Optional[dict] = None) -> Predictor:
     """Wrap an :class:`OnnxDetector` as a predictor: boxes back to the original image's
     pixels (divided by the pipeline's ``scale_factor``, as mmdet's ``rescale=True``). A label
-    outside ``num_classes`` (a file without our metadata, trained on other classes) stops it."""
+    outside ``num_classes`` (a file without our metadata, trained on other classes) stops it.
+    ``host``: a deploy info's ``preprocess`` for a file that takes the normalised tensor
+    (mmdeploy's); the padding then takes its ``input_pad_value``."""
     from mmengine.structures import InstanceData
+    if host and host.get('mean') is not None:
+        pad_value = host['input_pad_value']
     fill = np.asarray(pad_value, dtype=np.float32)
 
     def predict(inputs: List[torch.Tensor], samples: list) -> list:
         for image, sample in zip(inputs, samples, strict=True):
-            boxes, scores, labels = detector(pad_to(image.numpy().astype(np.float32),
-                                                    detector.input_shape, fill))
+            image = host_normalise(image.numpy().astype(np.float32), host)
+            boxes, scores, labels = detector(pad_to(image, detector.input_shape, fill))
             if len(labels) and (labels.max() >= num_classes or labels.min() < 0):
                 raise ExportError(f'{detector.path} predicts label {labels.max()}, outside the '
                                   f"config's {num_classes} classes: pass the config the model "
@@ -166,5 +182,6 @@ def evaluate_models(cfg: Config, predictors: Dict[str, Predictor],
     return {name: ev.evaluate(total) for name, ev in evaluators.items()}
 
 
-__all__ = ['Predictor', 'calibration_images', 'evaluate_models', 'onnx_predictor', 'pad_to',
+__all__ = ['Predictor', 'calibration_images', 'evaluate_models', 'host_normalise',
+           'onnx_predictor', 'pad_to',
            'pytorch_predictor', 'raw_pad_value', 'test_pipeline_shape']

@@ -11,7 +11,7 @@ import torch.nn as nn
 from mmengine.config import Config
 
 from ..utils.config_paths import resolve_config_path
-from .deploy_info import build_deploy_info, write_deploy_info
+from .deploy_info import build_deploy_info, model_fingerprint, write_deploy_info
 from .head_family import ExportError, end2end_module, model_stride
 from .onnx_detector import export_metadata, set_metadata
 
@@ -26,6 +26,25 @@ def check_shape(shape: Tuple[int, int], stride: int) -> None:
                           f'{nearest[1]}.')
 
 
+def _load_fitting_checkpoint(model: nn.Module, cfg: Config, config: str,
+                             checkpoint: str) -> None:
+    """Load ``checkpoint`` strictly, after checking it fits ``model`` and was trained on the
+    config's classes in the config's order (an export records that order for every label)."""
+    from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
+
+    from ..utils.checkpoint_fit import CheckpointMismatchError, check_checkpoint_fits
+    if not osp.isfile(checkpoint):
+        raise ExportError(f'Checkpoint {checkpoint!r} not found.')
+    ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+    try:
+        check_checkpoint_fits(model, ckpt, checkpoint, config, classes=dataset_classes(cfg),
+                              opt_out=None)
+    except CheckpointMismatchError as err:
+        raise ExportError(f'{err} For a distillation run, export with the plain student '
+                          'config.') from err
+    _load_checkpoint_to_model(model, ckpt.get('state_dict', ckpt), strict=True)
+
+
 def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Config]:
     """Build ``config``'s model (no pretrained downloads) and load ``checkpoint`` strictly.
 
@@ -34,7 +53,6 @@ def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Co
     uninitialised memory (mmdet's ``L2Norm`` scale of SSD), which can be NaN."""
     from mmdet.registry import MODELS
     from mmengine.registry import init_default_scope
-    from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 
     cfg = Config.fromfile(resolve_config_path(config))
     init_default_scope(cfg.get('default_scope', 'mmdet'))
@@ -47,28 +65,7 @@ def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Co
     model_cfg.get('backbone', {}).pop('init_cfg', None)
     model = MODELS.build(model_cfg)
     if checkpoint is not None:
-        if not osp.isfile(checkpoint):
-            raise ExportError(f'Checkpoint {checkpoint!r} not found.')
-        ckpt = _load_checkpoint(checkpoint, map_location='cpu')
-        state = ckpt.get('state_dict', ckpt)
-        own = model.state_dict()
-        missing = sorted(set(own) - set(state))
-        unexpected = sorted(set(state) - set(own))
-        mismatched = sorted(k for k in set(own) & set(state) if own[k].shape != state[k].shape)
-        if missing or unexpected or mismatched:
-            def show(keys):
-                return ', '.join(keys[:5]) + (f' (+{len(keys) - 5} more)' if len(keys) > 5 else '')
-            raise ExportError(
-                f'Checkpoint {checkpoint} does not match config {config}: '
-                + '; '.join(part for part in (
-                    f'{len(missing)} missing keys: {show(missing)}' if missing else '',
-                    f'{len(unexpected)} unexpected keys: {show(unexpected)}' if unexpected else '',
-                    'shape mismatch: ' + ', '.join(
-                        f'{k} {tuple(state[k].shape)} vs {tuple(own[k].shape)}'
-                        for k in mismatched[:5]) if mismatched else '') if part)
-                + '. Pass the config the checkpoint was trained with (for a KD run: the plain '
-                'student config).')
-        _load_checkpoint_to_model(model, state, strict=True)
+        _load_fitting_checkpoint(model, cfg, config, checkpoint)
     else:
         from mmengine.logging import MMLogger
         logger = MMLogger.get_current_instance()
@@ -201,7 +198,8 @@ def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], 
         from .fp16 import convert_to_fp16
         model = convert_to_fp16(model)
     set_metadata(model, **export_metadata(dataset_classes(cfg), shape,
-                                          'fp16' if fp16 else 'fp32', config))
+                                          'fp16' if fp16 else 'fp32', config,
+                                          model_fingerprint(cfg)))
     onnx.checker.check_model(model)
     onnx.save(model, out)
     write_deploy_info(build_deploy_info(

@@ -20,6 +20,7 @@ META_CLASSES = 'mmdet_lite.classes'
 META_INPUT_SHAPE = 'mmdet_lite.input_shape'
 META_PRECISION = 'mmdet_lite.precision'
 META_CONFIG = 'mmdet_lite.config'
+META_MODEL = 'mmdet_lite.model'
 PRECISIONS = ('fp32', 'fp16', 'int8')
 
 
@@ -34,13 +35,14 @@ def set_metadata(model: onnx.ModelProto, **values: str) -> onnx.ModelProto:
 
 
 def export_metadata(classes: Sequence[str], input_shape: Tuple[int, int], precision: str,
-                    config: str) -> Dict[str, str]:
-    """The metadata values of an export (keys without the ``mmdet_lite.`` prefix)."""
+                    config: str, model: str = '') -> Dict[str, str]:
+    """The metadata values of an export (keys without the ``mmdet_lite.`` prefix); ``model``:
+    the config's :func:`~mmdet_lite.export.deploy_info.model_fingerprint`."""
     if precision not in PRECISIONS:
         raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
     return dict(classes=json.dumps(list(classes)),
                 input_shape=f'{int(input_shape[0])} {int(input_shape[1])}',
-                precision=precision, config=config)
+                precision=precision, config=config, model=model)
 
 
 def read_metadata(model: onnx.ModelProto) -> Dict[str, str]:
@@ -72,6 +74,7 @@ class OnnxDetector:
                         else None)
         self.precision = meta.get(META_PRECISION)
         self.config = meta.get(META_CONFIG)
+        self.model = meta.get(META_MODEL) or None
         opts = ort.SessionOptions()
         if threads is not None:
             opts.intra_op_num_threads = threads
@@ -91,9 +94,15 @@ class OnnxDetector:
         self.input_shape = (int(shape[2]), int(shape[3]))
 
     def check_fits(self, classes: Sequence[str], input_shape: Optional[Tuple[int, int]],
-                   config: str) -> None:
-        """Refuse a model trained on other classes, or exported at another input size than
-        the one ``config``'s test pipeline produces, naming the fix."""
+                   config: str, model: Optional[str] = None) -> None:
+        """Refuse a model trained on other classes, exported at another input size than the
+        one ``config``'s test pipeline produces, or from a config whose model (architecture,
+        data preprocessor, test settings: the fingerprint ``model``) differs, naming the fix."""
+        if model is not None and self.model is not None and model != self.model:
+            raise ExportError(
+                f'{self.path} was exported from {self.config}, whose model (architecture, '
+                f'normalisation or test settings) differs from that of {config}: evaluate it '
+                'with the config it was exported from, or export the checkpoint with this one.')
         if self.classes is not None and tuple(classes) != self.classes:
             raise ExportError(
                 f'{self.path} predicts the classes {list(self.classes)}, but {config} evaluates '
@@ -116,5 +125,5 @@ class OnnxDetector:
         return dets[0, keep, :4], dets[0, keep, 4], labels[0, keep].astype(np.int64)
 
 
-__all__ = ['META_CLASSES', 'META_CONFIG', 'META_INPUT_SHAPE', 'META_PRECISION', 'OnnxDetector',
-           'PRECISIONS', 'export_metadata', 'read_metadata', 'set_metadata']
+__all__ = ['META_CLASSES', 'META_CONFIG', 'META_INPUT_SHAPE', 'META_MODEL', 'META_PRECISION',
+           'OnnxDetector', 'PRECISIONS', 'export_metadata', 'read_metadata', 'set_metadata']

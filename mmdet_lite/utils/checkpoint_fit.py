@@ -74,24 +74,26 @@ def describe_mismatch(diff: Dict[str, list], first: int = 3) -> str:
 def check_checkpoint_fits(model: nn.Module, checkpoint: dict, checkpoint_path: str,
                           config_path: str = 'the config',
                           classes: Optional[Sequence[str]] = None,
-                          opt_out: str = '--allow-partial') -> None:
+                          opt_out: Optional[str] = '--allow-partial') -> None:
     """Raise :class:`CheckpointMismatchError` unless ``checkpoint`` loads strictly into
-    ``model`` and (when both are known) was trained on ``classes``, in that order."""
+    ``model`` and (when both are known) was trained on ``classes``, in that order.
+    ``opt_out``: the caller's option that loads anyway, named in the message (None: none)."""
+    anyway = f' ({opt_out} to load anyway)' if opt_out else ''
     trained = checkpoint_classes(checkpoint)
     if classes is not None and trained is not None and tuple(classes) != trained:
         raise CheckpointMismatchError(
             f"Checkpoint '{checkpoint_path}' was trained on classes {list(trained)}, but "
             f'{config_path} evaluates {list(classes)}; labels would be scored as the wrong '
-            f'classes. Use the config the checkpoint was trained with ({opt_out} to load '
-            'anyway).')
+            f'classes. Use the config the checkpoint was trained with{anyway}.')
     diff = checkpoint_mismatch(model, checkpoint)
     if any(diff.values()):
         raise CheckpointMismatchError(
             f"Checkpoint '{checkpoint_path}' does not fit the model of {config_path}: "
             f'{describe_mismatch(diff)}. Likely the wrong config for this checkpoint (its work '
             'dir holds the config it was trained with); a distillation run\'s checkpoint is the '
-            f'student\'s, so use the student or KD config. {opt_out} loads the matching weights '
-            'only, for a deliberate partial load.')
+            'student\'s, so use the student or KD config.'
+            + (f' {opt_out} loads the matching weights only, for a deliberate partial load.'
+               if opt_out else ''))
 
 
 __all__: List[str] = ['CheckpointMismatchError', 'check_checkpoint_fits', 'checkpoint_classes',

@@ -13,6 +13,8 @@ import torch.distributed as dist
 from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
 
+from ..datasets.errors import DatasetError
+from .config_checks import check_num_classes
 from .safe_checkpoint import CorruptCheckpointError, safe_torch_load
 
 
@@ -25,6 +27,8 @@ def add_common_args(parser: ArgumentParser) -> None:
                         default='none', help='job launcher')
     # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument('--force', action='store_true',
+                        help="use a work dir that another config's run created")
 
 
 def parse_common_args(parser: ArgumentParser) -> Namespace:
@@ -49,7 +53,20 @@ def load_config(args: Namespace) -> Config:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.launcher != 'none' and not torch.cuda.is_available():
         setup_cpu_distributed(cfg)
+    try:
+        check_num_classes(cfg)
+    except DatasetError as err:
+        raise SystemExit(f'{args.config}: {err}') from err
     return cfg
+
+
+def prepare_work_dir(cfg: Config, force: bool) -> None:
+    """:func:`~mmdet_lite.utils.work_dir.check_work_dir`, exiting with its one-line message."""
+    from .work_dir import WorkDirError, check_work_dir
+    try:
+        check_work_dir(cfg, force)
+    except WorkDirError as err:
+        raise SystemExit(f'error: {err}') from err
 
 
 def _how_to_make(ckpt: str) -> str:

@@ -171,3 +171,69 @@ def test_entries_without_required_keys_are_named(tmp_path):
     write_coco(str(tmp_path), images, anns)
     with pytest.raises(DatasetError, match=r'Annotation id=1 .* has bbox \[1, 2, 3\]'):
         make_dataset(str(tmp_path))
+
+
+def test_duplicate_image_ids_are_refused(tmp_path):
+    images, anns = two_images()
+    images[1]['id'] = 1  # image b.jpg given a.jpg's id
+    write_coco(str(tmp_path), images, anns)
+    with pytest.raises(DatasetError, match=r"image id\(s\) 1 are used by more than one image "
+                       r".*'a.jpg', 'b.jpg'.*Give every image its own id") as err:
+        make_dataset(str(tmp_path))
+    assert 'train.json' in str(err.value)
+
+
+def test_annotations_of_no_image_are_refused(tmp_path):
+    images, anns = two_images()
+    anns.append(dict(id=9, image_id=42, category_id=1, bbox=[1, 1, 5, 5], area=25, iscrowd=0))
+    write_coco(str(tmp_path), images, anns)
+    with pytest.raises(DatasetError, match=r'1 annotation\(s\) \(ids 9\) point at an image_id '
+                       'that no image entry has'):
+        make_dataset(str(tmp_path))
+
+
+def test_unknown_category_ids_are_counted(tmp_path):
+    images, anns = two_images()
+    anns.append(dict(id=3, image_id=1, category_id=99, bbox=[1, 1, 5, 5], area=25, iscrowd=0))
+    write_coco(str(tmp_path), images, anns)
+    logger = MMLogger.get_instance('test_unknown_categories', log_file=str(tmp_path / 'log.txt'))
+    ds = make_dataset(str(tmp_path))
+    for h in logger.handlers:
+        h.flush()
+    assert len(ds.get_data_info(0)['instances']) == 1
+    assert "1 annotation(s) whose category_id is no category of the file" in open(
+        tmp_path / 'log.txt').read()
+
+
+def test_decoded_size_must_be_the_files_width_and_height(tmp_path):
+    """The file says 64x48, the images on disk are 32x24 (a resized copy): refused on load."""
+    images, anns = two_images()
+    write_coco(str(tmp_path), [dict(img, width=32, height=24) for img in images], anns,
+               write_images=True)
+    write_coco(str(tmp_path), images, anns, write_images=False)
+    import cv2
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmdet')
+    ds = CheckedCocoDataset(
+        data_root=str(tmp_path), ann_file='annotations/train.json', metainfo=dict(
+            classes=CLASSES), data_prefix=dict(img='images/train/'),
+        pipeline=[dict(type='LoadImageFromFile'), dict(type='PackDetInputs')])
+    assert cv2.imread(str(tmp_path / 'images/train/a.jpg')).shape[:2] == (24, 32)
+    with pytest.raises(DatasetError, match=r"a.jpg' is 32x24 \(W x H\) but .*train.json' says "
+                       r'64x48 for image id 1'):
+        ds[0]
+
+
+@pytest.mark.parametrize('case', ['no images', 'all filtered'])
+def test_empty_split_says_why(tmp_path, case):
+    images, anns = two_images()
+    if case == 'no images':
+        write_coco(str(tmp_path), [], [])
+        match = 'lists no image: the split is empty'
+    else:  # only a class the config does not train on
+        write_coco(str(tmp_path), images, [dict(a, category_id=2) for a in anns])
+        match = (r'All 2 images of .* were filtered out by filter_cfg=.*filter_empty_gt.* '
+                 'the split is empty')
+    with pytest.raises(DatasetError, match=match):
+        make_dataset(str(tmp_path), metainfo=dict(classes=('vehicle', )),
+                     filter_cfg=dict(filter_empty_gt=True, min_size=0))

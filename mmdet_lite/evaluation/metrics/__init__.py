@@ -1,3 +1,3 @@
-from .checked_coco_metric import CheckedCocoMetric
+from .checked_coco_metric import CheckedCocoMetric, NonFiniteOutputError
 
-__all__ = ['CheckedCocoMetric']
+__all__ = ['CheckedCocoMetric', 'NonFiniteOutputError']

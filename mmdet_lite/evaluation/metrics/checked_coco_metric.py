@@ -15,12 +15,41 @@ from mmdet_lite.datasets.coco_box import CLIPPED, OK, check_coco_box
 from mmdet_lite.datasets.errors import DatasetError
 
 
+class NonFiniteOutputError(ValueError):
+    """The model predicted NaN or inf scores or boxes: no metric is computed from them."""
+
+
+def check_finite_predictions(results: list) -> None:
+    """Raise :class:`NonFiniteOutputError` if any prediction row (score or box) is NaN/inf.
+
+    mmdet would score such rows as misses and report a low mAP with exit code 0: a diverged
+    model would look merely weak. The message counts the rows and images, and names the epoch
+    when a training run validates."""
+    rows, images, first = 0, 0, None
+    for _, res in results:
+        ok = np.isfinite(res['scores']) & np.isfinite(res['bboxes']).all(axis=-1)
+        if not ok.all():
+            rows += int((~ok).sum())
+            images += 1
+            first = res['img_id'] if first is None else first
+    if not rows:
+        return
+    from mmengine.logging import MessageHub
+    epoch = MessageHub.get_current_instance().get_info('epoch')
+    when = f' after epoch {epoch}' if epoch else ''
+    raise NonFiniteOutputError(
+        f'{rows} predicted score(s)/box(es) in {images} of {len(results)} images are NaN or inf'
+        f'{when} (first: image id {first}): the model has diverged, so no mAP is reported. Train '
+        'again from an earlier checkpoint with a lower learning rate or gradient clipping '
+        '(optim_wrapper.clip_grad=dict(max_norm=35)), or check the checkpoint.')
+
+
 @METRICS.register_module()
 class CheckedCocoMetric(CocoMetric):
     """:class:`mmdet.evaluation.CocoMetric` made consistent with
     :class:`~mmdet_lite.datasets.CheckedCocoDataset` by construction.
 
-    mmdet's metric has three silent disagreements with a dataset that validates its input:
+    mmdet's metric has four silent disagreements with a dataset that validates its input:
 
     - label ``i`` is scored as the ``i``-th config class *in the annotation file's category
       order*; the dataset maps by name in the config's order. Here ``cat_ids`` follow the
@@ -29,6 +58,8 @@ class CheckedCocoMetric(CocoMetric):
     - it scores every image of the file, so images the dataset skipped (missing on disk) count as
       missed objects. Here only the images the dataset delivered (those in the results) are
       scored, and the log says how many of the file were left out;
+    - it scores NaN/inf predictions as misses: a diverged model reports a low mAP with exit code
+      0. Here any non-finite score or box raises :class:`NonFiniteOutputError` instead;
     - it keeps boxes the dataset dropped (NaN/inf coordinates, zero-area or outside the image),
       which no prediction can match. Here they leave the ground truth under the same rule
       (:func:`~mmdet_lite.datasets.coco_box.check_coco_box`).
@@ -81,6 +112,7 @@ class CheckedCocoMetric(CocoMetric):
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         logger = MMLogger.get_current_instance()
+        check_finite_predictions(results)
         self.cat_ids = self._cat_ids_by_name()
         evaluated: Sequence[int] = sorted({gt['img_id'] for gt, _ in results})
         unknown = [i for i in evaluated if i not in self._coco_api.imgs]
