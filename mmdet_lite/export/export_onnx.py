@@ -1,5 +1,6 @@
 """Export a trained mmdet_lite detector to an end-to-end ONNX file (static shape, opset 11)."""
 
+import copy
 import os
 import os.path as osp
 from typing import Optional, Tuple
@@ -56,7 +57,7 @@ def load_detector(config: str, checkpoint: Optional[str]) -> Tuple[nn.Module, Co
 
     cfg = Config.fromfile(resolve_config_path(config))
     init_default_scope(cfg.get('default_scope', 'mmdet'))
-    model_cfg = cfg.model.copy()
+    model_cfg = copy.deepcopy(cfg.model)  # builders update nested dicts in place
     from mmdet_lite.models.distillers import is_distiller
     if is_distiller(model_cfg.get('type')):
         raise ExportError(f'{config} is a distillation config: export the checkpoint with the '

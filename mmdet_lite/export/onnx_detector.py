@@ -20,7 +20,7 @@ META_CLASSES = 'mmdet_lite.classes'
 META_INPUT_SHAPE = 'mmdet_lite.input_shape'
 META_PRECISION = 'mmdet_lite.precision'
 META_CONFIG = 'mmdet_lite.config'
-META_MODEL = 'mmdet_lite.model'
+META_MODEL = 'mmdet_lite.model_fingerprint'
 PRECISIONS = ('fp32', 'fp16', 'int8')
 
 
@@ -35,14 +35,14 @@ def set_metadata(model: onnx.ModelProto, **values: str) -> onnx.ModelProto:
 
 
 def export_metadata(classes: Sequence[str], input_shape: Tuple[int, int], precision: str,
-                    config: str, model: str = '') -> Dict[str, str]:
-    """The metadata values of an export (keys without the ``mmdet_lite.`` prefix); ``model``:
-    the config's :func:`~mmdet_lite.export.deploy_info.model_fingerprint`."""
+                    config: str, fingerprint: str = '') -> Dict[str, str]:
+    """The metadata values of an export (keys without the ``mmdet_lite.`` prefix);
+    ``fingerprint``: the config's :func:`~mmdet_lite.export.deploy_info.model_fingerprint`."""
     if precision not in PRECISIONS:
         raise ValueError(f'precision must be one of {PRECISIONS}, got {precision!r}')
     return dict(classes=json.dumps(list(classes)),
                 input_shape=f'{int(input_shape[0])} {int(input_shape[1])}',
-                precision=precision, config=config, model=model)
+                precision=precision, config=config, model_fingerprint=fingerprint)
 
 
 def read_metadata(model: onnx.ModelProto) -> Dict[str, str]:

@@ -177,7 +177,8 @@ def quantize_detector(model_in: str, model_out: str, images: Iterable[np.ndarray
         import json
         h, w = (int(v) for v in old['input_shape'].split())
         set_metadata(out, **export_metadata(json.loads(old['classes']), (h, w), 'int8',
-                                            old.get('config', ''), old.get('model', '')))
+                                            old.get('config', ''),
+                                            old.get('model_fingerprint', '')))
     else:
         set_metadata(out, precision='int8')
     set_metadata(out, quantization=f'{target}: {reader.count} calibration images, {method}, '

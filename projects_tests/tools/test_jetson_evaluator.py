@@ -464,3 +464,30 @@ def test_refusals(exported, capsys, monkeypatch):
     code, out, err = run_evaluator([exported['onnx'], *args], capsys)
     assert code == 1 and '12 output row(s) with NaN or inf in 4 image(s)' in err
     assert '| end to end' in out and '| metric |' not in out
+
+
+@pytest.mark.parametrize('exported', ['gfl'], indirect=True)
+def test_test_deployed_reads_the_files_own_description(exported, tmp_path):
+    """tools/test_deployed.py refuses a file of another model and a file it cannot know the
+    input of (no metadata, no deploy info: mmdeploy's end2end.onnx), and evaluates the latter
+    when a deploy info describes it."""
+    import onnx
+    tool = load_tool('test_deployed')
+    other = osp.join(REPO_ROOT, FAMILIES['refinedet'])  # same classes and input size
+    with pytest.raises(SystemExit, match=r'was exported from .*effnet-gfl_row4.*, whose model .* '
+                       r'differs from that of .*refinedet-lite_res2netlite72_synthetic.py'):
+        tool.main([other, exported['onnx']])
+    bare = onnx.load(exported['onnx'])
+    del bare.metadata_props[:]
+    onnx.save(bare, str(tmp_path / 'bare.onnx'))
+    with pytest.raises(SystemExit, match=r'bare.onnx carries no mmdet_lite metadata and has no '
+                       r'bare.deploy.json beside it'):
+        tool.main([exported['config'], str(tmp_path / 'bare.onnx')])
+    from mmdet_lite.export.deploy_info import file_sha256
+    info = dict(exported['info'], model_file='bare.onnx',
+                model_sha256=file_sha256(str(tmp_path / 'bare.onnx')))
+    (tmp_path / 'bare.deploy.json').write_text(json.dumps(info))
+    assert tool.main([exported['config'], str(tmp_path / 'bare.onnx'), '--json',
+                      str(tmp_path / 'bare.json')]) == 0
+    theirs = json.loads((tmp_path / 'bare.json').read_text())
+    assert next(iter(theirs.values()))['coco/bbox_mAP_50'] > 0.2

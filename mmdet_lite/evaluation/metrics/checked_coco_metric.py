@@ -27,7 +27,9 @@ def check_finite_predictions(results: list) -> None:
     when a training run validates."""
     rows, images, first = 0, 0, None
     for _, res in results:
-        ok = np.isfinite(res['scores']) & np.isfinite(res['bboxes']).all(axis=-1)
+        scores = np.asarray(res.get('scores', ()), dtype=np.float64).reshape(-1)
+        boxes = np.asarray(res.get('bboxes', ()), dtype=np.float64).reshape(len(scores), -1)
+        ok = np.isfinite(scores) & np.isfinite(boxes).all(axis=-1)
         if not ok.all():
             rows += int((~ok).sum())
             images += 1
@@ -112,8 +114,8 @@ class CheckedCocoMetric(CocoMetric):
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         logger = MMLogger.get_current_instance()
-        check_finite_predictions(results)
         self.cat_ids = self._cat_ids_by_name()
+        check_finite_predictions(results)
         evaluated: Sequence[int] = sorted({gt['img_id'] for gt, _ in results})
         unknown = [i for i in evaluated if i not in self._coco_api.imgs]
         if unknown:

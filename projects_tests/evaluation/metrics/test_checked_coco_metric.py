@@ -145,3 +145,28 @@ def test_per_class_ap50_is_returned_and_averages_to_map50(tmp_path):
     assert np.mean([out[f'coco/{c}_AP50'] for c in CLASSES]) == pytest.approx(0.75)
     assert out['coco/bbox_mAP_50'] == 0.75
 
+
+
+def test_non_finite_predictions_fail_instead_of_a_low_map(tmp_path):
+    """A diverged model (NaN scores) must not report mAP 0.0 with exit code 0: the metric
+    raises, counting the rows and images, with the epoch when a training run validates."""
+    from mmengine.logging import MessageHub
+
+    from mmdet_lite.evaluation.metrics import NonFiniteOutputError
+    images, anns = scene()
+    ann_file = write_coco(str(tmp_path), images, anns, categories=[
+        dict(id=i, name=n) for i, n in enumerate(CLASSES)])
+    ds = CheckedCocoDataset(data_root=str(tmp_path), ann_file=ann_file, pipeline=[],
+                            data_prefix=dict(img='images/train/'),
+                            metainfo=dict(classes=CLASSES))
+    samples = gt_as_predictions(ds)
+    samples[1]['pred_instances']['scores'][:] = float('nan')
+    samples[4]['pred_instances']['bboxes'][0, 2] = float('inf')
+    metric = CheckedCocoMetric(ann_file=ann_file, metric='bbox')
+    metric.dataset_meta = ds.metainfo
+    metric.process({}, samples)
+    MessageHub.get_current_instance().update_info('epoch', 3)
+    n_bad = len(samples[1]['pred_instances']['scores']) + 1
+    with pytest.raises(NonFiniteOutputError, match=rf'{n_bad} predicted score\(s\)/box\(es\) in '
+                       r'2 of 6 images are NaN or inf after epoch 3 \(first: image id 101\)'):
+        metric.evaluate(len(samples))
