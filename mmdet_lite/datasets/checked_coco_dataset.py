@@ -63,7 +63,8 @@ class CheckedCocoDataset(CocoDataset):
                 'train_dataloader.dataset.data_root=...). For the built-in benchmark run '
                 '`python tools/make_synthetic.py --out data/synthetic`.')
 
-    def load_data_list(self) -> List[dict]:
+    def _read_annotation_file(self) -> dict:
+        """The file's JSON, refused with :class:`DatasetError` when missing or not COCO."""
         if not self.ann_file or not (osp.isfile(self.ann_file) or '://' in self.ann_file):
             raise DatasetError(f"Annotation file '{self.ann_file}' not found. {self._fix_hint()}")
         try:
@@ -78,6 +79,10 @@ class CheckedCocoDataset(CocoDataset):
         if missing:
             raise DatasetError(f"Annotation file '{self.ann_file}' lacks the COCO key(s) "
                                f'{missing}; it is not a detection annotation file.')
+        return raw
+
+    def load_data_list(self) -> List[dict]:
+        raw = self._read_annotation_file()
         self._check_classes(raw['categories'])
         self._skipped = dict(degenerate_boxes=0, non_finite_boxes=0, clipped_boxes=0,
                              missing_images=0, unknown_categories=check_coco_ids(

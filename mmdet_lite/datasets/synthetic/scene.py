@@ -54,7 +54,8 @@ def _lowfreq(
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def _background(rng: np.random.Generator, sc: _Scene) -> np.ndarray:
+def _sky_and_ground(rng: np.random.Generator, sc: _Scene) -> np.ndarray:
+    """A sky gradient above the horizon, a ground gradient below."""
     w, h, hz = sc.width, sc.height, int(round(sc.horizon))
     img = np.empty((h, w, 3), np.float32)
     sky = rng.integers(3)
@@ -69,8 +70,13 @@ def _background(rng: np.random.Generator, sc: _Scene) -> np.ndarray:
     ground = np.array(_color(rng, _PALETTE[[7, 9, 13, 2]], 25), np.float32)
     t = np.linspace(0, 1, h - hz, dtype=np.float32)[:, None, None]
     img[hz:] = ground * (0.75 + 0.35 * t)
+    return img
 
-    # Far buildings along the horizon (un-annotated clutter; their windows resemble vehicles').
+
+def _buildings(rng: np.random.Generator, sc: _Scene, img: np.ndarray) -> None:
+    """Far buildings along the horizon (un-annotated clutter; their windows resemble
+    vehicles')."""
+    w, hz = sc.width, int(round(sc.horizon))
     for _ in range(int(rng.integers(2, 14))):
         bw, bh = _uniform(rng, 0.03, 0.15) * w, _uniform(rng, 0.05, 0.55) * hz
         x0 = _uniform(rng, -0.05, 1.0) * w
@@ -82,7 +88,11 @@ def _background(rng: np.random.Generator, sc: _Scene) -> np.ndarray:
                 for wx in np.arange(x0 + 2, x0 + bw - 4, _uniform(rng, 5, 10)):
                     cv2.rectangle(img, (int(wx), int(wy)), (int(wx + 2), int(wy + 2)), win, -1)
 
-    # Road: trapezoid to the vanishing point, with kerbs and lane markings.
+
+def _road(rng: np.random.Generator, sc: _Scene, img: np.ndarray) -> np.ndarray:
+    """Road: trapezoid to the vanishing point, with kerbs and lane markings; returns its
+    colour."""
+    w, h, hz = sc.width, sc.height, int(round(sc.horizon))
     road = np.array(_grey(rng, 70, 135), np.float32) + rng.uniform(-8, 8, 3).astype(np.float32)
     left, right = sc.vx - sc.road_half, sc.vx + sc.road_half
     apex = [(sc.vx - 2, hz), (sc.vx + 2, hz)]
@@ -105,17 +115,34 @@ def _background(rng: np.random.Generator, sc: _Scene) -> np.ndarray:
                 [(xa - half_a, ya), (xa + half_a, ya), (xb2 + half_b, yb), (xb2 - half_b, yb)]
             )
             cv2.fillPoly(img, [np.round(quad * 16).astype(np.int32)], mark, cv2.LINE_AA, 4)
-    if rng.random() < 0.2:  # crosswalk
-        ya = hz + (h - hz) * _uniform(rng, 0.3, 0.7)
-        yb = ya + 0.08 * (ya - hz) + 2
-        for f in np.arange(0.05, 0.95, 0.1):
-            xs = [
-                sc.vx + (left + (right - left) * g - sc.vx) * (y - hz) / (h - hz)
-                for y in (ya, yb)
-                for g in (f, f + 0.05)
-            ]
-            quad = np.int32([(xs[0], ya), (xs[1], ya), (xs[3], yb), (xs[2], yb)])
-            cv2.fillPoly(img, [quad], mark)
+    if rng.random() < 0.2:
+        _crosswalk(rng, sc, img, mark)
+    return road
+
+
+def _crosswalk(rng: np.random.Generator, sc: _Scene, img: np.ndarray,
+               mark: tuple) -> None:
+    h, hz = sc.height, int(round(sc.horizon))
+    left, right = sc.vx - sc.road_half, sc.vx + sc.road_half
+    ya = hz + (h - hz) * _uniform(rng, 0.3, 0.7)
+    yb = ya + 0.08 * (ya - hz) + 2
+    for f in np.arange(0.05, 0.95, 0.1):
+        xs = [
+            sc.vx + (left + (right - left) * g - sc.vx) * (y - hz) / (h - hz)
+            for y in (ya, yb)
+            for g in (f, f + 0.05)
+        ]
+        quad = np.int32([(xs[0], ya), (xs[1], ya), (xs[3], yb), (xs[2], yb)])
+        cv2.fillPoly(img, [quad], mark)
+
+
+def _background(rng: np.random.Generator, sc: _Scene) -> np.ndarray:
+    """Sky, ground, far buildings, the road with its markings, patches, then low-frequency
+    texture (in this order: the random draws define the data set)."""
+    w, h, hz = sc.width, sc.height, int(round(sc.horizon))
+    img = _sky_and_ground(rng, sc)
+    _buildings(rng, sc, img)
+    road = _road(rng, sc, img)
     for _ in range(int(rng.poisson(1.5))):  # patches and manholes
         y = hz + (h - hz) * _uniform(rng, 0.1, 1.0)
         x = _uniform(rng, 0, w)
@@ -123,7 +150,6 @@ def _background(rng: np.random.Generator, sc: _Scene) -> np.ndarray:
         col = (road * _uniform(rng, 0.5, 1.3)).tolist()
         thick = -1 if rng.random() < 0.6 else max(1, ax[1] // 2)
         cv2.ellipse(img, (int(x), int(y)), ax, 0, 0, 360, col, thick, cv2.LINE_AA)
-
     img[:hz] += _lowfreq(rng, w, hz, (12, 4), _uniform(rng, 2, 8))
     img[hz:] += _lowfreq(rng, w, h - hz, (16, 8), _uniform(rng, 4, 14))
     img[hz:] += _lowfreq(rng, w, h - hz, (72, 24), _uniform(rng, 2, 6))
