@@ -11,9 +11,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .distractors import _DISTRACTOR_FNS, _DISTRACTOR_P
 from .sprites import (
-    _DISTRACTOR_FNS,
-    _DISTRACTOR_P,
     _OBJECT_FNS,
     _PALETTE,
     CLASSES,
