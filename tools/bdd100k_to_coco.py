@@ -85,6 +85,48 @@ def _box(label: dict, frame_name: str) -> tuple[float, float, float, float]:
     return coords
 
 
+def _frame_name(frame: object, index: int, seen: set) -> str:
+    if not isinstance(frame, dict) or not isinstance(frame.get('name'), str):
+        raise ValueError(f'frame #{index} has no "name"')
+    name = frame['name']
+    if name in seen:
+        raise ValueError(f'duplicate frame {name!r}')
+    seen.add(name)
+    return name
+
+
+def _label_box(label: object, name: str, mapping: dict, skip_unknown: bool,
+               size: tuple[int, int], tally: dict) -> tuple[str, list] | None:
+    """``(output class, [x, y, w, h] clipped to the image)`` of one label, or None when it is
+    not kept (counted in ``tally``)."""
+    if not isinstance(label, dict):
+        raise ValueError(f'frame {name!r}: label {label!r} is not an object')
+    if not label.get('box2d'):
+        tally['no_box2d'] += 1  # lanes, drivable area
+        return None
+    category = _canonical(str(label.get('category', '')))
+    if category in NOT_EVALUATED or (category in mapping and mapping[category] is None):
+        tally['dropped'][category] += 1
+        return None
+    if category not in mapping:
+        if not skip_unknown:
+            raise ValueError(f'unknown category {label.get("category")!r} in frame {name!r} '
+                             '(use --skip-unknown to ignore it)')
+        tally['unknown'][category] += 1
+        return None
+    x1, y1, x2, y2 = _box(label, name)
+    width, height = size
+    cx1, cy1 = min(max(x1, 0.0), width), min(max(y1, 0.0), height)
+    cx2, cy2 = min(max(x2, 0.0), width), min(max(y2, 0.0), height)
+    w, h = cx2 - cx1, cy2 - cy1
+    if w <= 0 or h <= 0:
+        tally['degenerate'] += 1  # zero-area, inverted or entirely outside the image
+        return None
+    tally['clipped'] += (cx1, cy1, cx2, cy2) != (x1, y1, x2, y2)
+    tally['boxes'][mapping[category]] += 1
+    return mapping[category], [cx1, cy1, w, h]
+
+
 def convert(
     frames: list,
     mode: str,
@@ -102,70 +144,26 @@ def convert(
         raise ValueError(f'unknown mode {mode!r}, expected one of {sorted(MODES)}')
     classes, mapping = MODES[mode]
     class_ids = {name: i + 1 for i, name in enumerate(classes)}
-    width, height = img_size
     if not isinstance(frames, list):
         raise ValueError(f'expected a list of frames, got {type(frames).__name__}')
-
-    images, annotations = [], []
-    boxes, dropped, unknown = Counter(), Counter(), Counter()
-    no_box2d = degenerate = clipped = no_labels = 0
-    seen = set()
+    images, annotations, seen = [], [], set()
+    tally = dict(boxes=Counter(), dropped=Counter(), unknown=Counter(), no_box2d=0,
+                 degenerate=0, clipped=0, no_labels=0)
     for index, frame in enumerate(frames):
-        if not isinstance(frame, dict) or not isinstance(frame.get('name'), str):
-            raise ValueError(f'frame #{index} has no "name"')
-        name = frame['name']
-        if name in seen:
-            raise ValueError(f'duplicate frame {name!r}')
-        seen.add(name)
+        name = _frame_name(frame, index, seen)
         image_id = len(images) + 1
-        images.append({'id': image_id, 'file_name': name, 'width': width, 'height': height})
-
-        no_labels += 'labels' not in frame  # frames without objects may lack the key
+        images.append({'id': image_id, 'file_name': name, 'width': img_size[0],
+                       'height': img_size[1]})
+        tally['no_labels'] += 'labels' not in frame  # frames without objects may lack the key
         labels = frame.get('labels') or []
         if not isinstance(labels, list):
             raise ValueError(f'frame {name!r}: "labels" is not a list')
         for label in labels:
-            if not isinstance(label, dict):
-                raise ValueError(f'frame {name!r}: label {label!r} is not an object')
-            if not label.get('box2d'):
-                no_box2d += 1  # lanes, drivable area
-                continue
-            category = _canonical(str(label.get('category', '')))
-            if category in NOT_EVALUATED:
-                dropped[category] += 1
-                continue
-            if category not in mapping:
-                if not skip_unknown:
-                    raise ValueError(
-                        f'unknown category {label.get("category")!r} in frame {name!r} '
-                        '(use --skip-unknown to ignore it)'
-                    )
-                unknown[category] += 1
-                continue
-            target = mapping[category]
-            if target is None:
-                dropped[category] += 1
-                continue
-            x1, y1, x2, y2 = _box(label, name)
-            cx1, cy1 = min(max(x1, 0.0), width), min(max(y1, 0.0), height)
-            cx2, cy2 = min(max(x2, 0.0), width), min(max(y2, 0.0), height)
-            w, h = cx2 - cx1, cy2 - cy1
-            if w <= 0 or h <= 0:
-                degenerate += 1  # zero-area, inverted or entirely outside the image
-                continue
-            clipped += (cx1, cy1, cx2, cy2) != (x1, y1, x2, y2)
-            boxes[target] += 1
-            annotations.append(
-                {
-                    'id': len(annotations) + 1,
-                    'image_id': image_id,
-                    'category_id': class_ids[target],
-                    'bbox': [cx1, cy1, w, h],
-                    'area': w * h,
-                    'iscrowd': 0,
-                }
-            )
-
+            kept = _label_box(label, name, mapping, skip_unknown, img_size, tally)
+            if kept is not None:
+                annotations.append({'id': len(annotations) + 1, 'image_id': image_id,
+                                     'category_id': class_ids[kept[0]], 'bbox': kept[1],
+                                     'area': kept[1][2] * kept[1][3], 'iscrowd': 0})
     coco = {
         # pycocotools' loadRes copies 'info' (a KeyError in some releases when it is missing)
         'info': {'description': f'BDD100K box2d labels converted by mmdet_lite '
@@ -175,19 +173,22 @@ def convert(
         'annotations': annotations,
         'categories': [{'id': i, 'name': n} for n, i in class_ids.items()],
     }
-    stats = {
-        'images': len(images),
-        'boxes': {name: boxes[name] for name in classes},
-        'clipped': clipped,
-        'frames_without_labels': no_labels,
+    return coco, _stats(tally, classes, len(images))
+
+
+def _stats(tally: dict, classes: tuple, num_images: int) -> dict:
+    return {
+        'images': num_images,
+        'boxes': {name: tally['boxes'][name] for name in classes},
+        'clipped': tally['clipped'],
+        'frames_without_labels': tally['no_labels'],
         'skipped': {
-            'no_box2d': no_box2d,
-            'degenerate': degenerate,
-            'dropped': dict(sorted(dropped.items())),
-            'unknown': dict(sorted(unknown.items())),
+            'no_box2d': tally['no_box2d'],
+            'degenerate': tally['degenerate'],
+            'dropped': dict(sorted(tally['dropped'].items())),
+            'unknown': dict(sorted(tally['unknown'].items())),
         },
     }
-    return coco, stats
 
 
 def load_frames(path: str | Path) -> list:

@@ -125,19 +125,18 @@ def bench_pairwise(device: str, repeats: int) -> List[dict]:
     return rows
 
 
-def bench_step(device: str, repeats: int, shape, batch: int) -> dict:
-    """Median time of the plain student step, the teacher forward and the KD step."""
+def _kd_and_student(device: str, weights: list) -> tuple:
+    """The structured-KD model (W32 teacher with initial weights, W16 CBFL student) and the
+    plain W16 CBFL student, both with class weights set as ClassBalancedWeightsHook would."""
     from mmdet.registry import MODELS
     from mmengine.config import Config
-    from mmengine.optim import build_optim_wrapper
-    from mmengine.registry import init_default_scope
-    init_default_scope('mmdet')
     kd_cfg = Config.fromfile(osp.join(
         REPO, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_kd_synthetic.py'))
     teacher_cfg = Config.fromfile(osp.join(
         REPO, 'configs/mobile_centernet/mcn_hrnet-w32_teacher_synthetic.py'))
-    weights = [1.0, 2.0, 4.0, 10.0]  # what ClassBalancedWeightsHook would set
     classes = tuple(kd_cfg.train_dataloader.dataset.metainfo.classes)
+    for model_cfg in (kd_cfg.model, teacher_cfg.model):  # timing: no pre-trained files needed
+        model_cfg.backbone.pop('init_cfg', None)
     with tempfile.TemporaryDirectory() as tmp:
         teacher = MODELS.build(teacher_cfg.model)
         teacher.init_weights()
@@ -151,12 +150,16 @@ def bench_step(device: str, repeats: int, shape, batch: int) -> dict:
         kd.check_classes(classes)  # DistillerHook's job in a run
     student_cfg = Config.fromfile(osp.join(
         REPO, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py')).model
+    student_cfg.backbone.pop('init_cfg', None)
     student_cfg.bbox_head.loss_center_heatmap.class_weights = weights
     student = MODELS.build(student_cfg).to(device)
     student.init_weights()
     kd.init_weights()
-    teacher = kd.teacher
+    return kd, student
 
+
+def _fake_batch(shape, batch: int, device: str) -> tuple:
+    """Random images with 6 boxes each (every class), seed 0."""
     from mmdet.structures import DetDataSample
     from mmengine.structures import InstanceData
     h, w = shape
@@ -171,24 +174,36 @@ def bench_step(device: str, repeats: int, shape, batch: int) -> dict:
         sample.gt_instances = InstanceData(bboxes=torch.cat([xy, xy + wh], 1).to(device),
                                            labels=torch.tensor([0, 0, 1, 1, 2, 3]).to(device))
         samples.append(sample)
+    return inputs, samples
 
-    def train_step_fn(model):
-        optim = build_optim_wrapper(model, dict(optimizer=dict(type='Adam', lr=1e-4)))
-        model.train()
 
-        def step():
-            losses = model.loss(inputs, samples)
-            loss, _ = model.parse_losses(losses)
-            optim.update_params(loss)
-        return step
+def _train_step_fn(model, inputs, samples):  # noqa: ANN001, ANN202
+    from mmengine.optim import build_optim_wrapper
+    optim = build_optim_wrapper(model, dict(optimizer=dict(type='Adam', lr=1e-4)))
+    model.train()
+
+    def step():
+        losses = model.loss(inputs, samples)
+        loss, _ = model.parse_losses(losses)
+        optim.update_params(loss)
+    return step
+
+
+def bench_step(device: str, repeats: int, shape, batch: int) -> dict:
+    """Median time of the plain student step, the teacher forward and the KD step."""
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmdet')
+    kd, student = _kd_and_student(device, [1.0, 2.0, 4.0, 10.0])
+    inputs, samples = _fake_batch(shape, batch, device)
 
     def teacher_fwd():
         with torch.no_grad():
-            teacher.bbox_head.forward_logits(teacher.extract_feat(inputs))
+            kd.teacher.bbox_head.forward_logits(kd.teacher.extract_feat(inputs))
 
     # interleave the three measurements so that machine load affects them alike
     t_student, t_teacher, t_kd = [], [], []
-    fns = (train_step_fn(student), teacher_fwd, train_step_fn(kd))
+    fns = (_train_step_fn(student, inputs, samples), teacher_fwd,
+           _train_step_fn(kd, inputs, samples))
     for fn in fns:
         fn()
     for _ in range(repeats):

@@ -26,7 +26,7 @@ against fp32, keeping them float by 0.005. The caller calibrates on real images:
 split through the config's test pipeline.
 """
 
-from typing import Iterable, Iterator, List, Optional, Sequence
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import onnx
@@ -109,25 +109,8 @@ def to_opset(model: onnx.ModelProto, opset: int = QDQ_OPSET) -> onnx.ModelProto:
     return converted
 
 
-def quantize_detector(model_in: str, model_out: str, images: Iterable[np.ndarray],
-                      target: str = 'onnxruntime', method: str = 'minmax',
-                      per_channel: bool = True,
-                      keep_float_outputs: bool = True,
-                      keep_float_nodes: Sequence[str] = ()) -> dict:
-    """Write the int8 QDQ version of the fp32 end-to-end file ``model_in`` to ``model_out``,
-    calibrated on ``images`` (``[3, H, W]`` raw BGR pixels at the model's input size).
-
-    Returns a summary: calibration image count, quantized / kept-float node counts.
-    """
-    import os
-    import tempfile
-
-    from onnxruntime.quantization import (
-        CalibrationMethod,
-        QuantFormat,
-        QuantType,
-        quantize_static,
-    )
+def _load_fp32(model_in: str, target: str, method: str) -> Tuple[onnx.ModelProto, dict]:
+    """The fp32 file at the QDQ opset, and its metadata; other precisions are refused."""
     if target not in TARGETS:
         raise ValueError(f'target must be one of {TARGETS}, got {target!r}')
     if method not in CALIBRATION_METHODS:
@@ -138,16 +121,21 @@ def quantize_detector(model_in: str, model_out: str, images: Iterable[np.ndarray
     if precision != 'fp32':
         raise ExportError(f'{model_in} is a {precision} file; quantize the fp32 export '
                           '(tools/export_onnx.py without --fp16)')
-    model = to_opset(model)
-    targets = network_nodes(model)
-    if not targets:
-        raise ExportError(f'{model_in} has no node under {NETWORK_SCOPES}: quantize a file '
-                          'written by tools/export_onnx.py')
-    keep = set(keep_float_nodes)
-    if keep_float_outputs:
-        keep |= set(network_output_nodes(model))
-    targets = [n for n in targets if n not in keep]
-    reader = _Reader(model.graph.input[0].name, images)
+    return to_opset(model), meta
+
+
+def _quantize_static(model: onnx.ModelProto, model_in: str, model_out: str, reader: '_Reader',
+                     targets: List[str], target: str, method: str, per_channel: bool) -> None:
+    """onnxruntime's static QDQ quantizer with each target's activation/weight scheme."""
+    import os
+    import tempfile
+
+    from onnxruntime.quantization import (
+        CalibrationMethod,
+        QuantFormat,
+        QuantType,
+        quantize_static,
+    )
     trt = target == 'tensorrt'
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, 'fp32_opset13.onnx')
@@ -169,21 +157,50 @@ def quantize_detector(model_in: str, model_out: str, images: Iterable[np.ndarray
                 f'{model_in}: onnxruntime could not compute the int8 scales ({err}): an activation '
                 'of the fp32 model is NaN or infinite on the calibration images; check the '
                 'weights (run the fp32 file with tools/test_deployed.py)') from err
-    if reader.count == 0:
-        raise ExportError('no calibration image was read')
+
+
+def _carry_metadata(model_out: str, meta: dict, quantization: str) -> onnx.ModelProto:
+    """The fp32 file's metadata on the int8 file, precision int8, and how it was quantized."""
+    import json
     out = onnx.load(model_out)
     old = {k[len('mmdet_lite.'):]: v for k, v in meta.items()}
     if old:
-        import json
         h, w = (int(v) for v in old['input_shape'].split())
         set_metadata(out, **export_metadata(json.loads(old['classes']), (h, w), 'int8',
                                             old.get('config', ''),
                                             old.get('model_fingerprint', '')))
     else:
         set_metadata(out, precision='int8')
-    set_metadata(out, quantization=f'{target}: {reader.count} calibration images, {method}, '
-                 f'{"per-channel" if per_channel else "per-tensor"} weights')
+    set_metadata(out, quantization=quantization)
     onnx.save(out, model_out)
+    return out
+
+
+def quantize_detector(model_in: str, model_out: str, images: Iterable[np.ndarray],
+                      target: str = 'onnxruntime', method: str = 'minmax',
+                      per_channel: bool = True,
+                      keep_float_outputs: bool = True,
+                      keep_float_nodes: Sequence[str] = ()) -> dict:
+    """Write the int8 QDQ version of the fp32 end-to-end file ``model_in`` to ``model_out``,
+    calibrated on ``images`` (``[3, H, W]`` raw BGR pixels at the model's input size).
+
+    Returns a summary: calibration image count, quantized / kept-float node counts.
+    """
+    model, meta = _load_fp32(model_in, target, method)
+    targets = network_nodes(model)
+    if not targets:
+        raise ExportError(f'{model_in} has no node under {NETWORK_SCOPES}: quantize a file '
+                          'written by tools/export_onnx.py')
+    keep = set(keep_float_nodes)
+    if keep_float_outputs:
+        keep |= set(network_output_nodes(model))
+    targets = [n for n in targets if n not in keep]
+    reader = _Reader(model.graph.input[0].name, images)
+    _quantize_static(model, model_in, model_out, reader, targets, target, method, per_channel)
+    if reader.count == 0:
+        raise ExportError('no calibration image was read')
+    out = _carry_metadata(model_out, meta, f'{target}: {reader.count} calibration images, '
+                          f'{method}, {"per-channel" if per_channel else "per-tensor"} weights')
     qdq = sum(n.op_type == 'QuantizeLinear' for n in out.graph.node)
     return dict(calibration_images=reader.count, quantized_nodes=len(targets),
                 float_network_nodes=len(keep), quantize_linear=qdq)

@@ -241,6 +241,90 @@ def _check_qdq(g: onnx.GraphProto, const: Set[str], types: Dict[str, int]) -> Li
     return out
 
 
+def _constants(g: onnx.GraphProto) -> Set[str]:
+    """Initializers, Constant outputs, and Q/DQ of those (explicit quantization: TensorRT folds
+    Q/DQ of a constant weight into the int8 weights)."""
+    const = {t.name for t in g.initializer}
+    const |= {n.output[0] for n in g.node if n.op_type == 'Constant'}
+    for node in g.node:
+        if node.op_type in _QDQ and node.input and node.input[0] in const:
+            const.add(node.output[0])
+    return const
+
+
+def _check_graph_io(g: onnx.GraphProto, const: Set[str]) -> List[Violation]:
+    out = []
+    for vi, kind in [(v, 'input') for v in g.input if v.name not in const] + \
+            [(v, 'output') for v in g.output]:
+        t = vi.type.tensor_type.elem_type
+        if t in (TensorProto.INT64, TensorProto.DOUBLE):
+            out.append(Violation(vi.name, f'graph {kind}', f'{TensorProto.DataType.Name(t)} '
+                                 f'graph {kind}: an engine has no such binding; cast it to '
+                                 'INT32 / FLOAT in the graph'))
+    return out
+
+
+def _check_resize(name: str, attrs: dict) -> List[Violation]:
+    mode = attrs.get('mode', b'nearest').decode()
+    coord = attrs.get('coordinate_transformation_mode', b'half_pixel').decode()
+    nearest = attrs.get('nearest_mode', b'round_prefer_floor').decode()
+    out = []
+    if mode not in _RESIZE_MODES:
+        out.append(Violation(name, 'Resize', f'mode {mode!r} unsupported'))
+    if coord not in _RESIZE_COORD:
+        out.append(Violation(name, 'Resize', f'coordinate_transformation_mode {coord!r} '
+                             'unsupported'))
+    if mode == 'nearest' and nearest not in _RESIZE_NEAREST:
+        out.append(Violation(name, 'Resize', f'nearest_mode {nearest!r} unsupported'))
+    return out
+
+
+def _check_types(name: str, node: onnx.NodeProto, attrs: dict,
+                 types: Dict[str, int]) -> List[Violation]:
+    """The element types the parser supports for ``node``'s op (its data input, a Cast's
+    source and target, a ConstantOfShape's value)."""
+    op = node.op_type
+    if op == 'ConstantOfShape':
+        value = attrs.get('value')
+        checked = [('value', value.data_type if value is not None else TensorProto.FLOAT)]
+    elif op == 'Cast':
+        checked = [('to', attrs['to'])]
+        if node.input[0] in types:
+            checked.append((node.input[0], types[node.input[0]]))
+    elif op == 'Constant':
+        checked = []
+    else:
+        k = _DATA_INPUT.get(op, 0)
+        checked = ([(node.input[k], types[node.input[k]])]
+                   if k < len(node.input) and node.input[k] in types else [])
+    allowed = TRT82_SUPPORTED[op]
+    return [Violation(name, op, f'{tensor} is {TensorProto.DataType.Name(t)}; TensorRT 8.2 '
+                      f'supports {op} for {", ".join(allowed)}')
+            for tensor, t in checked
+            if _TYPE_NAMES.get(t, TensorProto.DataType.Name(t)) not in allowed]
+
+
+def _check_node(node: onnx.NodeProto, const: Set[str], types: Dict[str, int],
+                allowed_custom_ops: Set[str]) -> List[Violation]:
+    name, op = node.name or node.output[0], node.op_type
+    if node.domain not in ('', 'ai.onnx'):
+        return [] if op in allowed_custom_ops else [Violation(
+            name, op, f'custom operator of domain {node.domain!r} needs a TensorRT plugin on '
+            'the device')]
+    if op in TRT82_UNSUPPORTED or op not in TRT82_SUPPORTED:
+        return [Violation(name, op, 'operator not supported by the TensorRT 8.2 parser')]
+    out = [Violation(name, op, f'input {k} ({node.input[k]}) must be a constant (initializer or '
+                     'Constant node)')
+           for k in _CONST_INPUTS.get(op, ())
+           if k < len(node.input) and node.input[k] and node.input[k] not in const]
+    attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+    if op == 'MaxPool' and len(node.output) > 1 and node.output[1]:
+        out.append(Violation(name, op, 'Indices output is unsupported'))
+    if op == 'Resize':
+        out += _check_resize(name, attrs)
+    return out + _check_types(name, node, attrs, types)
+
+
 def check_trt(model: Union[str, onnx.ModelProto], version: str = '8.2',
               allowed_custom_ops: Set[str] = frozenset()) -> List[Violation]:
     """Return every violation of TensorRT ``version``'s ONNX parser support in ``model``.
@@ -258,70 +342,12 @@ def check_trt(model: Union[str, onnx.ModelProto], version: str = '8.2',
             out.append(Violation('<model>', 'opset', f'opset {imp.version} > {MAX_OPSET}, the '
                                  'highest TensorRT 8.2 parses; export with opset 11'))
     g = model.graph
-    const = {t.name for t in g.initializer}
-    const |= {n.output[0] for n in g.node if n.op_type == 'Constant'}
-    # explicit quantization: a weight may reach its Conv through QuantizeLinear/DequantizeLinear
-    # (TensorRT folds Q/DQ of a constant into the int8 weights)
-    for node in g.node:
-        if node.op_type in _QDQ and node.input and node.input[0] in const:
-            const.add(node.output[0])
+    const = _constants(g)
     types = _elem_types(model)
     out += _check_qdq(g, const, types)
-    for vi, kind in [(v, 'input') for v in g.input if v.name not in const] + \
-            [(v, 'output') for v in g.output]:
-        t = vi.type.tensor_type.elem_type
-        if t in (TensorProto.INT64, TensorProto.DOUBLE):
-            out.append(Violation(vi.name, f'graph {kind}', f'{TensorProto.DataType.Name(t)} '
-                                 f'graph {kind}: an engine has no such binding; cast it to '
-                                 'INT32 / FLOAT in the graph'))
+    out += _check_graph_io(g, const)
     for node in g.node:
-        name, op = node.name or node.output[0], node.op_type
-        if node.domain not in ('', 'ai.onnx'):
-            if op not in allowed_custom_ops:
-                out.append(Violation(name, op, f'custom operator of domain {node.domain!r} '
-                                     'needs a TensorRT plugin on the device'))
-            continue
-        if op in TRT82_UNSUPPORTED or op not in TRT82_SUPPORTED:
-            out.append(Violation(name, op, 'operator not supported by the TensorRT 8.2 parser'))
-            continue
-        for k in _CONST_INPUTS.get(op, ()):
-            if k < len(node.input) and node.input[k] and node.input[k] not in const:
-                out.append(Violation(name, op, f'input {k} ({node.input[k]}) must be a constant '
-                                     '(initializer or Constant node)'))
-        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
-        if op == 'MaxPool' and len(node.output) > 1 and node.output[1]:
-            out.append(Violation(name, op, 'Indices output is unsupported'))
-        if op == 'Resize':
-            mode = attrs.get('mode', b'nearest').decode()
-            coord = attrs.get('coordinate_transformation_mode', b'half_pixel').decode()
-            nearest = attrs.get('nearest_mode', b'round_prefer_floor').decode()
-            if mode not in _RESIZE_MODES:
-                out.append(Violation(name, op, f'mode {mode!r} unsupported'))
-            if coord not in _RESIZE_COORD:
-                out.append(Violation(name, op, f'coordinate_transformation_mode {coord!r} '
-                                     'unsupported'))
-            if mode == 'nearest' and nearest not in _RESIZE_NEAREST:
-                out.append(Violation(name, op, f'nearest_mode {nearest!r} unsupported'))
-        allowed = TRT82_SUPPORTED[op]
-        if op == 'ConstantOfShape':
-            value = attrs.get('value')
-            dtype = value.data_type if value is not None else TensorProto.FLOAT
-            checked = [('value', dtype)]
-        elif op == 'Cast':
-            checked = [('to', attrs['to'])]
-            if node.input[0] in types:
-                checked.append((node.input[0], types[node.input[0]]))
-        elif op == 'Constant':
-            checked = []
-        else:
-            k = _DATA_INPUT.get(op, 0)
-            checked = ([(node.input[k], types[node.input[k]])]
-                       if k < len(node.input) and node.input[k] in types else [])
-        for tensor, t in checked:
-            tname = _TYPE_NAMES.get(t, TensorProto.DataType.Name(t))
-            if tname not in allowed:
-                out.append(Violation(name, op, f'{tensor} is {TensorProto.DataType.Name(t)}; '
-                                     f'TensorRT 8.2 supports {op} for {", ".join(allowed)}'))
+        out += _check_node(node, const, types, allowed_custom_ops)
     return out
 
 
