@@ -7,7 +7,7 @@ converted), int8 weights per output channel, for one of two targets:
 - ``target='onnxruntime'`` (CPUs): activations **uint8, asymmetric**. onnxruntime turns each
   DequantizeLinear -> Conv -> QuantizeLinear group into an integer ``QLinearConv`` and drops the
   ReLU after a conv when its output's zero point is the range's minimum, so the whole network
-  runs in integers (measured on RefineDetLite72: 129 of 129 convs fused).
+  runs in integers.
 - ``target='tensorrt'`` (explicit quantization, TensorRT >= 8.0): activations **int8,
   symmetric** (zero point 0, the only kind TensorRT takes), float weights with a Q/DQ pair
   (TensorRT folds them into int8 weights), float biases (an int32 bias ``DequantizeLinear`` is
@@ -20,10 +20,9 @@ Both quantize only the network: the nodes of the detector's ``backbone``, ``neck
 they are cheap, their index arithmetic must stay exact, and a quantized box coordinate would move
 boxes by up to a quantization step. ``keep_float_outputs`` (default) also keeps the head's output
 layers float (:func:`network_output_nodes`: the score / heatmap and box convs and what follows
-them): they are a few small convs, and the scores they produce rank every detection. Measured on
-Mobile CenterNet W16 (288x160, seed-0 checkpoint): quantizing them too lowers mAP@0.5 by 0.012
-against fp32, keeping them float by 0.005. The caller calibrates on real images: the training
-split through the config's test pipeline.
+them): they are a few small convs, and the scores they produce rank every detection (the cost of
+quantizing them too is in the README's deployment tables). The caller calibrates on real images:
+the training split through the config's test pipeline.
 """
 
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple

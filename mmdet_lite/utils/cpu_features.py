@@ -1,9 +1,9 @@
 """What the CPU computes natively: decides whether bfloat16 autocast pays on this machine.
 
 bf16 autocast on a CPU without bf16 instructions is emulated by oneDNN and ATen (conversions and
-fp32 compute around them): a train step of the EfficientNet-Lite1 GFLv2 demo ran 5.9x slower
-than fp32 on an AVX2 EPYC, and 4.2x faster on an AVX512-BF16 one (issue 31). So mixed precision
-on CPU follows the CPU, read from its feature flags.
+fp32 compute around them), so it is slower than fp32 there and faster only where the CPU has bf16
+instructions (``make benchmark-amp`` measures both on the machine at hand). So mixed precision on
+CPU follows the CPU, read from its feature flags.
 """
 
 import os

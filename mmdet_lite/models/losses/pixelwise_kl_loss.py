@@ -18,8 +18,9 @@ class PixelwiseKLLoss(nn.Module):
     - ``'softmax'``: the class distribution ``softmax_c(logits[:, c, i] / tau)``, as in the
       structured-KD code for segmentation, where every pixel has exactly one class. On CenterNet's
       sigmoid heatmaps it is blind to the absolute logit level, i.e. to object vs background; on
-      the background pixels (nearly all) the teacher's class distribution is near uniform, and the
-      term's gradient was measured at 0.1-2 % of the detection gradient;
+      the background pixels (nearly all) the teacher's class distribution is near uniform, so the
+      term's gradient is small against the detection gradient (``tools/analyze_loss_gradients.py``
+      measures it);
     - ``'bernoulli'``: each class channel is its own Bernoulli ``sigmoid(logits[:, c, i] / tau)``,
       the quantity a CenterNet heatmap encodes, and the per-class KLs are summed over classes.
 
