@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
+from ..utils.file_hash import file_sha256
 from .head_family import ExportError
 
 INFO_FORMAT = 'mmdet_lite-deploy-info/1'
@@ -34,14 +35,6 @@ OUTPUTS = {
 def info_path(model_path: str) -> str:
     """``dir/end2end.onnx`` -> ``dir/end2end.deploy.json`` (also for ``.engine`` files)."""
     return osp.splitext(model_path)[0] + INFO_SUFFIX
-
-
-def file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _without_weights_source(node: object) -> object:
