@@ -154,7 +154,7 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
 
-    from mmdet_lite.benchmark.ablation import run_ablation, run_fingerprint
+    from mmdet_lite.benchmark.ablation import AblationSettings, run_ablation, run_fingerprint
     tool = load_tool('reproduce_mobile_centernet')
     init_default_scope('mmdet')
     (tmp_path / 'data' / 'annotations').mkdir(parents=True)
@@ -170,17 +170,16 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
             torch.save(dict(state_dict=model.state_dict()), d / 'epoch_3.pth')
             (d / 'fingerprint.txt').write_text(run_fingerprint(
                 Config.fromfile(osp.join(REPO_ROOT, spec['config'])), [f'randomness.seed={seed}']))
-    text = run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'),
-                        latency_shape=(64, 96), seeds=3, report_only=True)
+    settings = dict(work_dir=str(tmp_path / 'wd'), root=REPO_ROOT, data=str(tmp_path / 'data'),
+                    latency_shape=(64, 96), seeds=3, report_only=True)
+    text = run_ablation(specs, AblationSettings(**settings))
     # differences 0.05, 0.10, 0.05 -> +0.067 ± 0.017: reproduced (> 2 SE)
     assert ('| HRNet-W16 + CBFL, w_c on the whole channel (Eq. 3 as printed) | 3 | 0.267 ± 0.104 |'
             in text)
     assert '| HRNet-W16 | +0.067 ± 0.017 | reproduced |' in text
     assert 'HRNet-W16 + CBFL |' not in text  # no result yet: not in the table
     # one process's share of a table split by seed (--only-seeds): those seeds only
-    text = run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'),
-                        latency_shape=(64, 96), seeds=3, report_only=True, only_seeds=[1])
+    text = run_ablation(specs, AblationSettings(**settings, only_seeds=[1]))
     assert '| HRNet-W16 + CBFL, w_c on the whole channel (Eq. 3 as printed) | 1 | 0.300 |' in text
     with pytest.raises(ValueError, match='only_seeds'):
-        run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'), seeds=3,
-                     report_only=True, only_seeds=[3])
+        AblationSettings(**settings, only_seeds=[3])
