@@ -29,9 +29,6 @@ def ablation_parser(description: str, work_dir: str,
                         help='train only these of the seeds 0 .. N-1 (the teacher still first): '
                         'to split one table across processes or machines sharing the work dir; '
                         'then --report-only for the whole table')
-    parser.add_argument('--adopt', action='store_true',
-                        help='accept run dirs of an older runner (no fingerprint.txt) as trained '
-                        'with the current configs, and record their fingerprint')
     parser.add_argument('--report-only', action='store_true',
                         help='train nothing: report the results already in the work dir')
     return parser
@@ -44,7 +41,7 @@ def settings_from_args(args: argparse.Namespace, root: str, title: str,
         work_dir=args.work_dir, root=root, data=args.data, force=args.force,
         force_teacher=args.force_teacher, cfg_options=tuple(args.cfg_options),
         latency_shape=tuple(args.latency_shape), title=title, note=note, seeds=args.seeds,
-        only_seeds=args.only_seeds, report_only=args.report_only, adopt=args.adopt)
+        only_seeds=args.only_seeds, report_only=args.report_only)
 
 
 @dataclass(frozen=True)

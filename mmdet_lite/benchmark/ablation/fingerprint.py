@@ -40,9 +40,10 @@ def run_fingerprint(cfg: Config, opts: Sequence[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def check_fingerprint(run_dir: str, fingerprint: str, adopt: bool = False) -> None:
-    """Refuse to reuse a run dir trained with another configuration (or by a runner that wrote
-    no fingerprint, unless ``adopt``: then the current fingerprint is recorded for it)."""
+def check_fingerprint(run_dir: str, fingerprint: str) -> None:
+    """Refuse to reuse a run dir trained with another configuration, or one that holds results
+    but no fingerprint (nothing says what it was trained with). A run dir with nothing to reuse
+    passes: its fingerprint is written when its training starts."""
     path = osp.join(run_dir, 'fingerprint.txt')
     if osp.isfile(path):
         with open(path) as f:
@@ -54,16 +55,11 @@ def check_fingerprint(run_dir: str, fingerprint: str, adopt: bool = False) -> No
                 'pre-trained backbone or the teacher changed). Use another --work-dir, or '
                 '--force to retrain.')
         return
-    if not any(osp.exists(osp.join(run_dir, n)) for n in ('result.json', 'last_checkpoint')):
-        return  # nothing to reuse yet: the fingerprint is written when training starts
-    if not adopt:
+    if any(osp.exists(osp.join(run_dir, n)) for n in ('result.json', 'last_checkpoint')):
         raise SystemExit(
             f'{run_dir} holds results but no fingerprint.txt (written by an older runner), so '
             'nothing says they were trained with the current configs and checkpoints. Use '
-            'another --work-dir or --force; or --adopt to record the current fingerprint for '
-            'them if you know they were.')
-    with open(path, 'w') as f:
-        f.write(fingerprint + '\n')
+            'another --work-dir, or --force to retrain.')
 
 
 __all__ = ['check_fingerprint', 'run_fingerprint']

@@ -49,7 +49,7 @@ def train_and_evaluate(spec: dict, seed: int, run_dir: str, settings: AblationSe
         shutil.rmtree(run_dir)  # a retrain must not resume from the old epochs
     opts = run_options(cfg, seed, settings.cfg_options, teacher_ckpt)
     fingerprint = run_fingerprint(cfg, opts)
-    check_fingerprint(run_dir, fingerprint, settings.adopt)
+    check_fingerprint(run_dir, fingerprint)
     trained_now, attempt_s = not osp.isfile(ckpt), 0.0
     if trained_now:
         attempt_s = _train(spec, seed, cfg_file, run_dir, opts, fingerprint, settings.root)
@@ -75,7 +75,7 @@ def stored_result(spec: dict, seed: int, run_dir: str, settings: AblationSetting
     if not osp.isfile(result):
         return None
     check_fingerprint(run_dir, run_fingerprint(
-        cfg, run_options(cfg, seed, settings.cfg_options, teacher_ckpt)), settings.adopt)
+        cfg, run_options(cfg, seed, settings.cfg_options, teacher_ckpt)))
     with open(result) as f:
         stored = json.load(f)
     # the logs count every attempt of a resumed run (result.json's, written before, the last)

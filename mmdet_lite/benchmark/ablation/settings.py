@@ -37,7 +37,6 @@ class AblationSettings:
     seeds: int = 1
     only_seeds: Optional[Tuple[int, ...]] = None
     report_only: bool = False
-    adopt: bool = False
 
     def __post_init__(self) -> None:
         if self.seeds < 1:

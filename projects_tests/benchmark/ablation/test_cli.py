@@ -32,8 +32,9 @@ def test_every_tool_gets_the_shared_options(name):
     assert s == AblationSettings(work_dir='w', root=REPO_ROOT, force=True, cfg_options=('a=1',),
                                  latency_shape=DEFAULTS[name][1], title='T', note='N', seeds=3,
                                  only_seeds=(0, 2), report_only=True)
-    with pytest.raises(SystemExit):
-        tool.parser().parse_args(['--rows', 'no-such-row'])
+    for bad in (['--rows', 'no-such-row'], ['--adopt']):  # --adopt: removed legacy flag
+        with pytest.raises(SystemExit):
+            tool.parser().parse_args(bad)
 
 
 def test_ablation_main_runs_the_declared_rows(monkeypatch):
