@@ -1,4 +1,4 @@
-"""The ablation tool's per-class AP@0.5 (pycocotools) and its report."""
+"""The ablation tools' rows, per-class AP@0.5 (pycocotools) and report."""
 
 import json
 import os.path as osp
@@ -31,22 +31,6 @@ def test_ap50_per_class(tmp_path, gt_file):
     assert tool.ap50_per_class(gt_file, str(det_file), classes)['mAP50'] == 0.0
 
 
-def test_paired_statistics_hand_case():
-    from mmdet_lite.benchmark.ablation import mean_std, paired_difference, verdict
-    assert mean_std([0.1, 0.3]) == pytest.approx((0.2, 0.1414213562))
-    assert mean_std([0.25]) == (0.25, 0.0)
-    # diffs 0.1, 0.2, 0.3 -> mean 0.2, sd 0.1, se 0.1 / sqrt(3)
-    diff, se, n = paired_difference({0: 0.5, 1: 0.6, 2: 0.7, 5: 9.0}, {0: 0.4, 1: 0.4, 2: 0.4})
-    assert (diff, se, n) == (pytest.approx(0.2), pytest.approx(0.1 / 3 ** 0.5), 3)
-    # a fixed single-run baseline (the teacher) is paired with every seed: diffs 0.1, 0.3 -> se 0.1
-    assert paired_difference({0: 0.2, 1: 0.4}, {0: 0.1}, fixed_base=True)[:2] == (
-        pytest.approx(0.2), pytest.approx(0.1))
-    # a student baseline with one seed trained so far: one pair, no standard error
-    assert paired_difference({0: 0.2, 1: 0.4}, {0: 0.1}) == (pytest.approx(0.1), None, 1)
-    assert verdict(0.2, 0.05, +1) == 'reproduced' and verdict(0.2, 0.05, -1) == 'reversed'
-    assert verdict(0.09, 0.05, +1) == 'not resolved' and verdict(0.2, None, 1) == 'single run'
-
-
 def test_report(tmp_path):
     tool = load_tool('reproduce_mobile_centernet')
     classes = ('a', 'b')
@@ -65,11 +49,14 @@ def test_report(tmp_path):
             dict(name='m1 again', seeds={0: dict(mAP50=0.1, a=0.2, b=0.0)}, train_s={},
                  params_m=28.6, gmacs=29.5, ms=300.0, teacher=True, baseline='m2')]
     text = tool.write_report(rows, classes, str(tmp_path), 600.0)
-    assert '| m1 | 1 | 0.100 | 0.200 | 0.000 |  |  |  | 28.60 | 29.50 | 300 | reused |' in text
+    assert ('| m1 | 1 | 0.100 | 0.200 | 0.000 |  |  |  |  |  |  | 28.60 | 29.50 | 300 | reused |'
+            in text)
+    # differences 0.4, 0.5, 0.6 to the teacher's one value: t = 0.5 / (0.1 / sqrt(3)) = 8.66
     assert ('| m2 | 3 | 0.600 ± 0.100 | 0.850 ± 0.100 | 0.350 ± 0.100 | m1 | +0.500 ± 0.058 | '
-            'reproduced | 1.60 | 5.70 | 40 | 2.0 |') in text
-    assert '| m4 | +0.200 | single run |' in text
-    assert '| m2 | -0.500 ± 0.058 | reversed |' in text  # the teacher below the student
+            '+8.66 | 0.013 | [+0.252, +0.748] | reproduced | 1.60 | 5.70 | 40 | 2.0 |') in text
+    assert '| m4 | +0.200 |  |  |  | not resolved (1 pair) |' in text
+    # the teacher below the student
+    assert '| m2 | -0.500 ± 0.058 | -8.66 | 0.013 | [-0.748, -0.252] | reversed |' in text
     assert 'Total run time 10.0 min' in text
     assert (tmp_path / 'ablation.png').stat().st_size > 1000
 
@@ -173,10 +160,12 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
     settings = dict(work_dir=str(tmp_path / 'wd'), root=REPO_ROOT, data=str(tmp_path / 'data'),
                     latency_shape=(64, 96), seeds=3, report_only=True)
     text = run_ablation(specs, AblationSettings(**settings))
-    # differences 0.05, 0.10, 0.05 -> +0.067 ± 0.017: reproduced (> 2 SE)
+    # differences 0.05, 0.10, 0.05 -> +0.067 ± 0.017: 4 SE, but t = 4.00 with 2 degrees of
+    # freedom is p = 1 - 4 / sqrt(18) = 0.057: not resolved
     assert ('| HRNet-W16 + CBFL, w_c on the whole channel (Eq. 3 as printed) | 3 | 0.267 ± 0.104 |'
             in text)
-    assert '| HRNet-W16 | +0.067 ± 0.017 | reproduced |' in text
+    assert ('| HRNet-W16 | +0.067 ± 0.017 | +4.00 | 0.057 | [-0.005, +0.138] | not resolved |'
+            in text)
     assert 'HRNet-W16 + CBFL |' not in text  # no result yet: not in the table
     # one process's share of a table split by seed (--only-seeds): those seeds only
     text = run_ablation(specs, AblationSettings(**settings, only_seeds=[1]))

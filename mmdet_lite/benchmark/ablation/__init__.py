@@ -7,9 +7,11 @@ separate ``tools/train.py`` process in ``WORK_DIR/<config>/seed_<k>/``; a run wh
 is finished by running the same command again. The teacher (the row with ``teacher=True``) is
 trained once and reused by the distillation rows, which are evaluated with their plain student
 config (a student checkpoint). A row that names the row it ablates (``baseline``) and the
-paper's direction gets the paired difference over the common seeds with its standard error, and
-a verdict: reproduced (> 2 SE in the paper's direction), reversed (> 2 SE against) or not
-resolved.
+paper's direction gets the paired difference of mAP@0.5 over the common seeds with its standard
+error, the two-sided paired t-test of it (t, p, 95 % confidence interval of the mean difference;
+a teacher, trained once, is a fixed value: a one-sample test of the other side's seeds) and a
+verdict: reproduced when p < 0.05 in the paper's direction, reversed when p < 0.05 against it,
+else not resolved (also, with the reason, with fewer than 2 pairs).
 
 The parts: :mod:`.settings` (:class:`AblationSettings`), :mod:`.plan` (teachers, run dirs,
 options), :mod:`.fingerprint`, :mod:`.logs` (processes, training time), :mod:`.evaluate`,
@@ -24,13 +26,22 @@ from .plan import TablePlan, plan_teachers, run_files, run_options, seed_dir, te
 from .report import write_report
 from .runner import run_ablation
 from .settings import DEFAULT_TITLE, AblationSettings
-from .stats import compare_rows, mean_std, paired_difference, verdict
+from .stats import (
+    ALPHA,
+    Comparison,
+    compare,
+    compare_rows,
+    mean_std,
+    paired_differences,
+    t_test,
+    verdict,
+)
 
 __all__ = [
-    'DEFAULT_TITLE', 'AblationSettings', 'AblationTool', 'TablePlan', 'ablation_main',
-    'ablation_parser', 'ap50_per_class', 'check_fingerprint', 'compare_rows',
-    'evaluate_checkpoint', 'logged_training_seconds', 'mean_std', 'ms_per_image',
-    'paired_difference', 'plan_teachers', 'run_ablation', 'run_files', 'run_fingerprint',
-    'run_logged', 'run_options', 'seed_dir', 'settings_from_args', 'teacher_config', 'verdict',
-    'write_report'
+    'ALPHA', 'DEFAULT_TITLE', 'AblationSettings', 'AblationTool', 'Comparison', 'TablePlan',
+    'ablation_main', 'ablation_parser', 'ap50_per_class', 'check_fingerprint', 'compare',
+    'compare_rows', 'evaluate_checkpoint', 'logged_training_seconds', 'mean_std', 'ms_per_image',
+    'paired_differences', 'plan_teachers', 'run_ablation', 'run_files', 'run_fingerprint',
+    'run_logged', 'run_options', 'seed_dir', 'settings_from_args', 't_test', 'teacher_config',
+    'verdict', 'write_report'
 ]
