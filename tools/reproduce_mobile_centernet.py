@@ -24,7 +24,7 @@ here: see ``DIAGNOSTIC`` below and the README.
 import os.path as osp
 from typing import List, Optional
 
-from mmdet_lite.benchmark.ablation import AblationTool, ablation_main, ap50_per_class
+from mmdet_lite.benchmark.ablation import AblationTool, ablation_main
 from mmdet_lite.benchmark.ablation import write_report as _write_report
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -82,7 +82,7 @@ def main(argv: Optional[List[str]] = None) -> str:
     return ablation_main(TOOL, argv)
 
 
-__all__ = ['TOOL', 'ap50_per_class', 'main', 'runs', 'write_report']
+__all__ = ['TOOL', 'main', 'runs', 'write_report']
 
 if __name__ == '__main__':
     main()

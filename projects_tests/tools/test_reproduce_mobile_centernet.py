@@ -1,34 +1,11 @@
-"""The ablation tools' rows, per-class AP@0.5 (pycocotools) and report."""
+"""The ablation tools' rows, their teachers and their report."""
 
 import json
 import os.path as osp
 
 import pytest
 
-from projects_tests.conftest import REPO_ROOT, load_tool, write_coco
-
-
-@pytest.fixture
-def gt_file(tmp_path):
-    images = [dict(id=1, file_name='a.jpg', width=100, height=80)]
-    anns = [dict(id=1, image_id=1, category_id=1, bbox=[10, 10, 30, 20], area=600, iscrowd=0),
-            dict(id=2, image_id=1, category_id=2, bbox=[50, 30, 20, 40], area=800, iscrowd=0)]
-    return write_coco(str(tmp_path), images, anns, write_images=False)
-
-
-def test_ap50_per_class(tmp_path, gt_file):
-    tool = load_tool('reproduce_mobile_centernet')
-    dets = [dict(image_id=1, category_id=1, bbox=[11, 10, 30, 20], score=0.9),  # IoU > 0.5
-            dict(image_id=1, category_id=2, bbox=[0, 0, 10, 10], score=0.8)]  # a miss
-    det_file = tmp_path / 'dets.json'
-    det_file.write_text(json.dumps(dets))
-    classes = ('vehicle', 'pedestrian', 'scooter', 'bicycle')
-    ap = tool.ap50_per_class(gt_file, str(det_file), classes)
-    assert ap['vehicle'] == pytest.approx(1.0) and ap['pedestrian'] == 0.0
-    # classes without ground truth are left out of the mean, as in pycocotools
-    assert ap['mAP50'] == pytest.approx(0.5)
-    det_file.write_text('[]')
-    assert tool.ap50_per_class(gt_file, str(det_file), classes)['mAP50'] == 0.0
+from projects_tests.conftest import REPO_ROOT, load_tool
 
 
 def test_report(tmp_path):
