@@ -21,10 +21,11 @@ at 288x160, training time). Finished runs are reused (``--force`` retrains the s
 config: they are student checkpoints.
 """
 
+import argparse
 import os.path as osp
 from typing import List, Optional, Sequence
 
-from mmdet_lite.benchmark.ablation import ablation_parser, run_ablation
+from mmdet_lite.benchmark.ablation import AblationTool, ablation_main
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 AGKD = 'configs/attention_kd/'
@@ -62,20 +63,23 @@ def runs(student: str, rows: Sequence[str] = ROW_KEYS) -> List[dict]:
     return [table[r] for r in ROW_KEYS if r in rows and r in table]
 
 
-def main(argv: Optional[List[str]] = None) -> None:
-    parser = ablation_parser(__doc__.split('\n\n')[0], 'work_dirs/ablation_agkd', (160, 288))
+def _add_student(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--student', choices=sorted(STUDENTS), default='vgg16-1-8')
-    parser.add_argument('--rows', nargs='+', choices=ROW_KEYS, default=list(ROW_KEYS))
-    args = parser.parse_args(argv)
-    run_ablation(runs(args.student, args.rows), args.work_dir, ROOT, args.data, args.force,
-                 args.force_teacher, args.cfg_options, args.latency_shape,
-                 title=f'Attention-guided KD (Table 1, {STUDENTS[args.student]}) on the built-in '
-                 'synthetic benchmark',
-                 note='Synthetic configs (288x160, the same budget for every row: 4 epochs from '
-                 'the synthetic backbone pre-training for the teacher and the 1/8 student, 12 from '
-                 'scratch for the others); params / GMACs / CPU ms per image at 288x160.',
-                 seeds=args.seeds,
-                 only_seeds=args.only_seeds, report_only=args.report_only, adopt=args.adopt)
+
+
+TOOL = AblationTool(
+    root=ROOT, description=__doc__.split('\n\n')[0], work_dir='work_dirs/ablation_agkd',
+    latency_shape=(160, 288), rows=ROW_KEYS, default_rows=ROW_KEYS,
+    runs=lambda args: runs(args.student, args.rows), add_arguments=_add_student,
+    title=lambda args: (f'Attention-guided KD (Table 1, {STUDENTS[args.student]}) on the '
+                        'built-in synthetic benchmark'),
+    note='Synthetic configs (288x160, the same budget for every row: 4 epochs from the synthetic '
+    'backbone pre-training for the teacher and the 1/8 student, 12 from scratch for the '
+    'others); params / GMACs / CPU ms per image at 288x160.')
+
+
+def main(argv: Optional[List[str]] = None) -> str:
+    return ablation_main(TOOL, argv)
 
 
 if __name__ == '__main__':

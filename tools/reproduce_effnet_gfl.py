@@ -21,7 +21,7 @@ config: its checkpoint is a student's.
 import os.path as osp
 from typing import List, Optional
 
-from mmdet_lite.benchmark.ablation import ablation_parser, run_ablation
+from mmdet_lite.benchmark.ablation import AblationTool, ablation_main
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 EG = 'configs/effnet_gfl/effnet-gfl_'
@@ -62,21 +62,19 @@ def runs(rows: List[str]) -> List[dict]:
     return [ROWS[r] for r in dict.fromkeys(rows)]
 
 
-def main(argv: Optional[List[str]] = None) -> None:
-    parser = ablation_parser(__doc__.split('\n\n')[0], 'work_dirs/ablation_effnet', (160, 288))
+TOOL = AblationTool(
+    root=ROOT, description=__doc__.split('\n\n')[0], work_dir='work_dirs/ablation_effnet',
+    latency_shape=(160, 288), rows=list(ROWS),
     # rows 1-2 (12 epochs from scratch, not the fine-tuning regime) only on request
-    parser.add_argument('--rows', nargs='+', choices=list(ROWS),
-                        default=[r for r in ROWS if r not in ('1', '2')])
-    args = parser.parse_args(argv)
-    run_ablation(runs(args.rows), args.work_dir, ROOT, args.data, args.force,
-                 args.force_teacher, args.cfg_options, args.latency_shape,
-                 title='EfficientNet-Lite + GFLv2 (Table 2 rows) on the built-in synthetic '
-                 'benchmark',
-                 note='Synthetic configs (288x160, 4 epochs from the synthetic backbone '
-                 'pre-training, Adam, the same budget for every row; '
-                 'mixed precision = bf16 autocast on a bf16 CPU); params / GMACs / CPU ms '
-                 'per image at 288x160.', seeds=args.seeds,
-                 only_seeds=args.only_seeds, report_only=args.report_only, adopt=args.adopt)
+    default_rows=[r for r in ROWS if r not in ('1', '2')], runs=lambda args: runs(args.rows),
+    title='EfficientNet-Lite + GFLv2 (Table 2 rows) on the built-in synthetic benchmark',
+    note='Synthetic configs (288x160, 4 epochs from the synthetic backbone pre-training, Adam, '
+    'the same budget for every row; mixed precision = bf16 autocast on a bf16 CPU); params / '
+    'GMACs / CPU ms per image at 288x160.')
+
+
+def main(argv: Optional[List[str]] = None) -> str:
+    return ablation_main(TOOL, argv)
 
 
 if __name__ == '__main__':

@@ -24,7 +24,7 @@ here: see ``DIAGNOSTIC`` below and the README.
 import os.path as osp
 from typing import List, Optional
 
-from mmdet_lite.benchmark.ablation import ablation_parser, ap50_per_class, run_ablation
+from mmdet_lite.benchmark.ablation import AblationTool, ablation_main
 from mmdet_lite.benchmark.ablation import write_report as _write_report
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -71,17 +71,18 @@ def write_report(rows: List[dict], classes, out_dir: str, total_s: float) -> str
     return _write_report(rows, classes, out_dir, total_s, TITLE, NOTE)
 
 
-def main(argv: Optional[List[str]] = None) -> None:
-    parser = ablation_parser(__doc__.split('\n\n')[0], 'work_dirs/ablation_mcn', (320, 576))
-    parser.add_argument('--rows', nargs='+', choices=list(ROWS), default=TABLE2,
-                        help='rows to train and report (a KD row brings its teacher)')
-    args = parser.parse_args(argv)
-    run_ablation(runs(args.rows), args.work_dir, ROOT, args.data, args.force, args.force_teacher,
-                 args.cfg_options, args.latency_shape, TITLE, NOTE, seeds=args.seeds,
-                 only_seeds=args.only_seeds, report_only=args.report_only, adopt=args.adopt)
+TOOL = AblationTool(
+    root=ROOT, description=__doc__.split('\n\n')[0], work_dir='work_dirs/ablation_mcn',
+    latency_shape=(320, 576), rows=list(ROWS), default_rows=TABLE2,
+    rows_help='rows to train and report (a KD row brings its teacher)',
+    runs=lambda args: runs(args.rows), title=TITLE, note=NOTE)
 
 
-__all__ = ['ap50_per_class', 'main', 'runs', 'write_report']
+def main(argv: Optional[List[str]] = None) -> str:
+    return ablation_main(TOOL, argv)
+
+
+__all__ = ['TOOL', 'main', 'runs', 'write_report']
 
 if __name__ == '__main__':
     main()

@@ -15,7 +15,7 @@ are reused (``--force`` retrains); ``--seeds N`` trains each row with seeds 0 ..
 import os.path as osp
 from typing import List, Optional
 
-from mmdet_lite.benchmark.ablation import ablation_parser, run_ablation
+from mmdet_lite.benchmark.ablation import AblationTool, ablation_main
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 ROWS = {
@@ -44,17 +44,17 @@ def runs(rows: List[str]) -> List[dict]:
             for r in rows]
 
 
-def main(argv: Optional[List[str]] = None) -> None:
-    parser = ablation_parser(__doc__.split('\n\n')[0], 'work_dirs/ablation_rdl', (160, 288))
-    parser.add_argument('--rows', nargs='+', choices=sorted(ROWS), default=['c', 'o', 'o-target'])
-    args = parser.parse_args(argv)
-    run_ablation(runs(args.rows), args.work_dir, ROOT, args.data, args.force, args.force,
-                 args.cfg_options, args.latency_shape,
-                 title='RefineDetLite (Table 3 rows) on the built-in synthetic benchmark',
-                 note='Synthetic configs (288x160, 4 epochs from the pre-trained Res2NetLite72 '
-                 'backbone, Adam, same budget for every row); '
-                 'params / GMACs / CPU ms per image at 288x160.', seeds=args.seeds,
-                 only_seeds=args.only_seeds, report_only=args.report_only, adopt=args.adopt)
+TOOL = AblationTool(
+    root=ROOT, description=__doc__.split('\n\n')[0], work_dir='work_dirs/ablation_rdl',
+    latency_shape=(160, 288), rows=sorted(ROWS), default_rows=['c', 'o', 'o-target'],
+    runs=lambda args: runs(args.rows),
+    title='RefineDetLite (Table 3 rows) on the built-in synthetic benchmark',
+    note='Synthetic configs (288x160, 4 epochs from the pre-trained Res2NetLite72 backbone, '
+    'Adam, same budget for every row); params / GMACs / CPU ms per image at 288x160.')
+
+
+def main(argv: Optional[List[str]] = None) -> str:
+    return ablation_main(TOOL, argv)
 
 
 if __name__ == '__main__':

@@ -1,50 +1,11 @@
-"""The ablation tool's per-class AP@0.5 (pycocotools) and its report."""
+"""The ablation tools' rows, their teachers and their report."""
 
 import json
 import os.path as osp
 
 import pytest
 
-from projects_tests.conftest import REPO_ROOT, load_tool, write_coco
-
-
-@pytest.fixture
-def gt_file(tmp_path):
-    images = [dict(id=1, file_name='a.jpg', width=100, height=80)]
-    anns = [dict(id=1, image_id=1, category_id=1, bbox=[10, 10, 30, 20], area=600, iscrowd=0),
-            dict(id=2, image_id=1, category_id=2, bbox=[50, 30, 20, 40], area=800, iscrowd=0)]
-    return write_coco(str(tmp_path), images, anns, write_images=False)
-
-
-def test_ap50_per_class(tmp_path, gt_file):
-    tool = load_tool('reproduce_mobile_centernet')
-    dets = [dict(image_id=1, category_id=1, bbox=[11, 10, 30, 20], score=0.9),  # IoU > 0.5
-            dict(image_id=1, category_id=2, bbox=[0, 0, 10, 10], score=0.8)]  # a miss
-    det_file = tmp_path / 'dets.json'
-    det_file.write_text(json.dumps(dets))
-    classes = ('vehicle', 'pedestrian', 'scooter', 'bicycle')
-    ap = tool.ap50_per_class(gt_file, str(det_file), classes)
-    assert ap['vehicle'] == pytest.approx(1.0) and ap['pedestrian'] == 0.0
-    # classes without ground truth are left out of the mean, as in pycocotools
-    assert ap['mAP50'] == pytest.approx(0.5)
-    det_file.write_text('[]')
-    assert tool.ap50_per_class(gt_file, str(det_file), classes)['mAP50'] == 0.0
-
-
-def test_paired_statistics_hand_case():
-    from mmdet_lite.benchmark.ablation import mean_std, paired_difference, verdict
-    assert mean_std([0.1, 0.3]) == pytest.approx((0.2, 0.1414213562))
-    assert mean_std([0.25]) == (0.25, 0.0)
-    # diffs 0.1, 0.2, 0.3 -> mean 0.2, sd 0.1, se 0.1 / sqrt(3)
-    diff, se, n = paired_difference({0: 0.5, 1: 0.6, 2: 0.7, 5: 9.0}, {0: 0.4, 1: 0.4, 2: 0.4})
-    assert (diff, se, n) == (pytest.approx(0.2), pytest.approx(0.1 / 3 ** 0.5), 3)
-    # a fixed single-run baseline (the teacher) is paired with every seed: diffs 0.1, 0.3 -> se 0.1
-    assert paired_difference({0: 0.2, 1: 0.4}, {0: 0.1}, fixed_base=True)[:2] == (
-        pytest.approx(0.2), pytest.approx(0.1))
-    # a student baseline with one seed trained so far: one pair, no standard error
-    assert paired_difference({0: 0.2, 1: 0.4}, {0: 0.1}) == (pytest.approx(0.1), None, 1)
-    assert verdict(0.2, 0.05, +1) == 'reproduced' and verdict(0.2, 0.05, -1) == 'reversed'
-    assert verdict(0.09, 0.05, +1) == 'not resolved' and verdict(0.2, None, 1) == 'single run'
+from projects_tests.conftest import REPO_ROOT, load_tool
 
 
 def test_report(tmp_path):
@@ -65,11 +26,14 @@ def test_report(tmp_path):
             dict(name='m1 again', seeds={0: dict(mAP50=0.1, a=0.2, b=0.0)}, train_s={},
                  params_m=28.6, gmacs=29.5, ms=300.0, teacher=True, baseline='m2')]
     text = tool.write_report(rows, classes, str(tmp_path), 600.0)
-    assert '| m1 | 1 | 0.100 | 0.200 | 0.000 |  |  |  | 28.60 | 29.50 | 300 | reused |' in text
+    assert ('| m1 | 1 | 0.100 | 0.200 | 0.000 |  |  |  |  |  |  | 28.60 | 29.50 | 300 | reused |'
+            in text)
+    # differences 0.4, 0.5, 0.6 to the teacher's one value: t = 0.5 / (0.1 / sqrt(3)) = 8.66
     assert ('| m2 | 3 | 0.600 ± 0.100 | 0.850 ± 0.100 | 0.350 ± 0.100 | m1 | +0.500 ± 0.058 | '
-            'reproduced | 1.60 | 5.70 | 40 | 2.0 |') in text
-    assert '| m4 | +0.200 | single run |' in text
-    assert '| m2 | -0.500 ± 0.058 | reversed |' in text  # the teacher below the student
+            '+8.66 | 0.013 | [+0.252, +0.748] | reproduced | 1.60 | 5.70 | 40 | 2.0 |') in text
+    assert '| m4 | +0.200 |  |  |  | not resolved (1 pair) |' in text
+    # the teacher below the student
+    assert '| m2 | -0.500 ± 0.058 | -8.66 | 0.013 | [-0.748, -0.252] | reversed |' in text
     assert 'Total run time 10.0 min' in text
     assert (tmp_path / 'ablation.png').stat().st_size > 1000
 
@@ -154,7 +118,7 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
 
-    from mmdet_lite.benchmark.ablation import run_ablation, run_fingerprint
+    from mmdet_lite.benchmark.ablation import AblationSettings, run_ablation, run_fingerprint
     tool = load_tool('reproduce_mobile_centernet')
     init_default_scope('mmdet')
     (tmp_path / 'data' / 'annotations').mkdir(parents=True)
@@ -170,17 +134,18 @@ def test_report_only_reads_the_seed_results_of_the_work_dir(tmp_path):
             torch.save(dict(state_dict=model.state_dict()), d / 'epoch_3.pth')
             (d / 'fingerprint.txt').write_text(run_fingerprint(
                 Config.fromfile(osp.join(REPO_ROOT, spec['config'])), [f'randomness.seed={seed}']))
-    text = run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'),
-                        latency_shape=(64, 96), seeds=3, report_only=True)
-    # differences 0.05, 0.10, 0.05 -> +0.067 ± 0.017: reproduced (> 2 SE)
+    settings = dict(work_dir=str(tmp_path / 'wd'), root=REPO_ROOT, data=str(tmp_path / 'data'),
+                    latency_shape=(64, 96), seeds=3, report_only=True)
+    text = run_ablation(specs, AblationSettings(**settings))
+    # differences 0.05, 0.10, 0.05 -> +0.067 ± 0.017: 4 SE, but t = 4.00 with 2 degrees of
+    # freedom is p = 1 - 4 / sqrt(18) = 0.057: not resolved
     assert ('| HRNet-W16 + CBFL, w_c on the whole channel (Eq. 3 as printed) | 3 | 0.267 ± 0.104 |'
             in text)
-    assert '| HRNet-W16 | +0.067 ± 0.017 | reproduced |' in text
+    assert ('| HRNet-W16 | +0.067 ± 0.017 | +4.00 | 0.057 | [-0.005, +0.138] | not resolved |'
+            in text)
     assert 'HRNet-W16 + CBFL |' not in text  # no result yet: not in the table
     # one process's share of a table split by seed (--only-seeds): those seeds only
-    text = run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'),
-                        latency_shape=(64, 96), seeds=3, report_only=True, only_seeds=[1])
+    text = run_ablation(specs, AblationSettings(**settings, only_seeds=[1]))
     assert '| HRNet-W16 + CBFL, w_c on the whole channel (Eq. 3 as printed) | 1 | 0.300 |' in text
     with pytest.raises(ValueError, match='only_seeds'):
-        run_ablation(specs, str(tmp_path / 'wd'), REPO_ROOT, str(tmp_path / 'data'), seeds=3,
-                     report_only=True, only_seeds=[3])
+        AblationSettings(**settings, only_seeds=[3])

@@ -38,8 +38,8 @@ def test_check_fingerprint(tmp_path):
     (run / 'result.json').write_text('{}')
     with pytest.raises(SystemExit, match='no fingerprint.txt'):
         check_fingerprint(str(run), 'abc')
-    check_fingerprint(str(run), 'abc', adopt=True)
-    assert (run / 'fingerprint.txt').read_text().strip() == 'abc'
+    assert not (run / 'fingerprint.txt').exists()  # refused, nothing recorded
+    (run / 'fingerprint.txt').write_text('abc\n')
     check_fingerprint(str(run), 'abc')
     with pytest.raises(SystemExit, match='another configuration'):
         check_fingerprint(str(run), 'abd')
