@@ -9,13 +9,7 @@ from typing import Sequence
 
 from mmengine.config import Config, DictAction
 
-
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
+from ...utils.file_hash import file_sha256
 
 
 def run_fingerprint(cfg: Config, opts: Sequence[str]) -> str:
@@ -29,7 +23,7 @@ def run_fingerprint(cfg: Config, opts: Sequence[str]) -> str:
 
     def norm(value):  # noqa: ANN001, ANN202
         if isinstance(value, dict):
-            return {k: ('sha256:' + _sha256(v) if k == 'checkpoint' and isinstance(v, str)
+            return {k: ('sha256:' + file_sha256(v) if k == 'checkpoint' and isinstance(v, str)
                         and osp.isfile(v) else norm(v))
                     for k, v in value.items() if k != 'work_dir'}
         if isinstance(value, (list, tuple)):
