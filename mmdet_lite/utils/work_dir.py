@@ -22,11 +22,13 @@ def saved_configs(work_dir: str) -> List[str]:
 
 
 def check_writable(work_dir: str) -> None:
-    """Create ``work_dir`` and write a byte into it, or raise :class:`WorkDirError`."""
-    probe = osp.join(work_dir, MARKER_TEST)
+    """Create ``work_dir`` and write a byte into it, or raise :class:`WorkDirError`. The probe
+    file is this process's own (every rank of a distributed run checks at once)."""
+    import tempfile
     try:
         os.makedirs(work_dir, exist_ok=True)
-        with open(probe, 'wb') as f:
+        fd, probe = tempfile.mkstemp(prefix=MARKER_TEST, dir=work_dir)
+        with os.fdopen(fd, 'wb') as f:
             f.write(b'0')
         os.remove(probe)
     except OSError as err:
