@@ -22,7 +22,7 @@ from mmengine.registry import init_default_scope
 import mmdet_lite  # noqa: F401
 from mmdet_lite.engine import ClassBalancedWeightsHook
 from mmdet_lite.export import anchor_end2end
-from mmdet_lite.export.head_family import end2end_module
+from mmdet_lite.export.head_family import end2end_module, head_family
 from mmdet_lite.models.losses.class_weights_mixin import ClassWeightsMixin
 from projects_tests.conftest import REPO_ROOT
 
@@ -142,7 +142,8 @@ def test_mmdeploy_style_post_process_on_meta_head(monkeypatch):
     with torch.no_grad():
         outs = model.bbox_head(model.extract_feat(torch.zeros(1, 3, 160, 288, device=META)))
         sizes = [tuple(p.shape[-2:]) for p in outs[0]]
-        post = anchor_end2end.AnchorPostProcess(model.bbox_head, sizes, (160, 288))
+        family = head_family(model.bbox_head)
+        post = anchor_end2end.AnchorPostProcess(model.bbox_head, sizes, (160, 288), family)
         assert_all_on(post, META)
-        dets, _ = post(outs)
+        dets, _ = post(family.from_predict_inputs(outs))
     assert dets.device == META

@@ -40,8 +40,14 @@ import torch.nn as nn
 import mmdet_lite  # noqa: F401
 from mmdet_lite.benchmark.report import new_figure, save_figure, write_markdown
 from mmdet_lite.benchmark.timing import interleaved_rounds, ort_runner, ort_session, ratio_spread
-from mmdet_lite.export import ExportError, end2end_module, export_onnx, load_detector
-from mmdet_lite.export.input_normalizer import InputNormalizer
+from mmdet_lite.export import (
+    ExportError,
+    NetworkOnly,
+    end2end_module,
+    export_network_only,
+    export_onnx,
+    load_detector,
+)
 
 EFFNET_ROW4 = 'configs/effnet_gfl/effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_coco.py'
 MODELS_TO_RUN = [
@@ -79,40 +85,6 @@ MODELS_TO_RUN = [
      None),
 ]
 NETWORK_ONLY = {'effnet_gfl_net'}
-
-
-class NetworkOnly(nn.Module):
-    """Raw pixels in, the head's raw outputs out: normalisation inside, no decoding, no NMS."""
-
-    def __init__(self, detector: nn.Module) -> None:
-        super().__init__()
-        self.detector = detector.eval()
-        self.normalize = InputNormalizer(detector.data_preprocessor)
-
-    def forward(self, x: torch.Tensor):
-        # the head through its own call (mmdet's _forward calls head.forward), so that its nodes
-        # sit in the /bbox_head/ ONNX scope that the int8 quantizer selects
-        outs = self.detector.bbox_head(self.detector.extract_feat(self.normalize(x)))
-        flat = []
-        for o in outs:
-            flat.extend(o if isinstance(o, (list, tuple)) else [o])
-        return tuple(flat)
-
-
-def export_network_only(config: str, shape, out: str, fp16: bool = False) -> str:
-    import onnx
-
-    from mmdet_lite.export.export_onnx import inline_initializer_identities
-    det, _ = load_detector(config, None)
-    with torch.no_grad():
-        torch.onnx.export(NetworkOnly(det), (torch.zeros(1, 3, *shape), ), out, opset_version=11,
-                          dynamo=False, input_names=['input'], do_constant_folding=True)
-    model = inline_initializer_identities(onnx.load(out))
-    if fp16:
-        from mmdet_lite.export.fp16 import convert_to_fp16
-        model = convert_to_fp16(model)
-    onnx.save(model, out)
-    return out
 
 
 def timed_module(config: str, shape, network_only: bool = False) -> Tuple[nn.Module, bool]:
@@ -191,10 +163,13 @@ def prepare_model(key: str, label: str, config: str, shape, work_dir: str,
     """Export (fp32, fp16, int8) and count one model; return its row and its timed calls."""
     print(f'== {label}: {config} at {shape[1]}x{shape[0]}', flush=True)
     module, end2end = timed_module(config, shape, key in NETWORK_ONLY)
-    export = export_onnx if end2end else (
-        lambda c, _ckpt, sh, out, fp16=False: export_network_only(c, sh, out, fp16))
-    fp32 = export(config, None, shape, osp.join(work_dir, f'{key}.onnx'))
-    fp16 = export(config, None, shape, osp.join(work_dir, f'{key}_fp16.onnx'), fp16=True)
+
+    def export(out: str, fp16: bool = False) -> str:
+        if end2end:
+            return export_onnx(config, None, shape, out, fp16=fp16)
+        return export_network_only(config, shape, out, fp16=fp16)
+    fp32 = export(osp.join(work_dir, f'{key}.onnx'))
+    fp16 = export(osp.join(work_dir, f'{key}_fp16.onnx'), fp16=True)
     row = dict(key=key, label=label + ('' if end2end else ' [network only]'), config=config,
                shape=list(shape), end2end=end2end, onnx_mb=osp.getsize(fp32) / 2 ** 20,
                onnx_fp16_mb=osp.getsize(fp16) / 2 ** 20)

@@ -1,17 +1,15 @@
 """End-to-end ONNX graph of the anchor-based families (RefineDetLite, SSD, GFL), TRT 8.2-ready."""
 
-from typing import Sequence, Tuple
+from typing import TYPE_CHECKING, List, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 from torch import Tensor
 
-from .head_family import head_family
 from .input_normalizer import InputNormalizer
-from .onnx_scope import call_in_scope
 
-# mmdet's DeltaXYWHBBoxCoder clamps log-scale offsets to |log(16 / 1000)|
-WH_RATIO_CLIP = 16 / 1000
+if TYPE_CHECKING:  # the family table imports this module for its wrapper
+    from .head_family import AnchorFamily
 
 
 class _OnnxNMS(torch.autograd.Function):
@@ -47,54 +45,33 @@ class _OnnxNMS(torch.autograd.Function):
                     center_point_box_i=0)
 
 
-def decode_deltas(anchors: Tensor, deltas: Tensor, stds: Tensor, means: Tensor,
-                  img_hw: Tuple[int, int]) -> Tensor:
-    """mmdet's ``DeltaXYWHBBoxCoder.decode`` (``clip_border``, ``add_ctr_clamp=False``)."""
-    d = deltas * stds + means
-    max_ratio = abs(float(torch.log(torch.tensor(WH_RATIO_CLIP))))
-    dwh = d[..., 2:].clamp(-max_ratio, max_ratio)
-    pxy = (anchors[..., :2] + anchors[..., 2:]) * 0.5
-    pwh = anchors[..., 2:] - anchors[..., :2]
-    gxy = pxy + pwh * d[..., :2]
-    gwh = pwh * dwh.exp()
-    h, w = img_hw
-    x1y1 = gxy - gwh * 0.5
-    x2y2 = gxy + gwh * 0.5
-    return torch.cat([x1y1[..., :1].clamp(0, w), x1y1[..., 1:].clamp(0, h),
-                      x2y2[..., :1].clamp(0, w), x2y2[..., 1:].clamp(0, h)], -1)
-
-
 class AnchorPostProcess(nn.Module):
-    """A dense head's raw outputs in, ``dets [1, K, 5]`` and ``labels [1, K]`` (int32) out.
+    """A dense head's decoded outputs, top-k and NMS: ``dets [1, K, 5]``, ``labels [1, K]`` (int32).
 
-    Supports :class:`RefineDetLiteHead` (ODM boxes decoded on the ARM-refined anchors, anchors of
-    ARM objectness <= the threshold zeroed, as its ``predict_by_feat``), mmdet's ``SSDHead`` and
-    the GFL heads (``GFLHead``, :class:`GFLv2Head`: sigmoid scores; each edge's distance the
-    expectation of its softmax distribution times the stride, around the anchor centre, clipped
-    to the image). Anchors are constants of the static feature-map sizes.
-    Post-processing as mmdet's: scores above ``score_thr``, the ``nms_pre`` best (anchor, class)
-    pairs, boxes not larger than ``min_bbox_size`` dropped, class-wise NMS (ONNX
-    ``NonMaxSuppression``, which TensorRT 8.2 parses when its thresholds are constants), the
-    ``max_per_img`` best kept; rows past the detections are zero. Soft-NMS has no ONNX operator: a
-    soft-NMS config is exported with hard NMS at the same IoU. Used by :class:`AnchorEnd2End` and
-    by the mmdeploy rewriters of our heads (:mod:`mmdet_lite.deploy.rewriters`).
+    The head's family decodes (:class:`~mmdet_lite.export.anchor_decoders.DeltaDecoder` and its
+    kin, the family's ``decoder``), on anchors that are constants of the static feature-map
+    sizes. Post-processing as mmdet's: scores above ``score_thr``, the ``nms_pre`` best (anchor,
+    class) pairs of each level (of the image where the family's ``one_topk_per_image``, as
+    RefineDetLite's ``predict_by_feat``), boxes not larger than ``min_bbox_size`` dropped,
+    class-wise NMS (ONNX ``NonMaxSuppression``, which TensorRT 8.2 parses when its thresholds
+    are constants), the ``max_per_img`` best kept; rows past the detections are zero. Soft-NMS
+    has no ONNX operator: a soft-NMS config is exported with hard NMS at the same IoU. Used by
+    :class:`AnchorEnd2End` and by the mmdeploy rewriters of our heads
+    (:mod:`mmdet_lite.deploy.rewriters`).
 
     Args:
         head: the dense head.
         featmap_sizes: ``(h, w)`` of each level's output.
         input_shape: ``(H, W)`` of the network input (boxes are clipped to it).
-        gfl_scores_are_probs: the GFL class outputs given to ``forward`` are probabilities
-            (``AnchorEnd2End`` passes GFLv2's ``sigmoid(cls) * q``), not logits.
+        family: the head's :class:`~mmdet_lite.export.head_family.AnchorFamily`; ``forward``
+            takes the outputs in the form its ``graph_outputs`` and ``from_predict_inputs``
+            give.
     """
 
     def __init__(self, head: nn.Module, featmap_sizes: Sequence[Tuple[int, int]],
-                 input_shape: Tuple[int, int], gfl_scores_are_probs: bool = False) -> None:
+                 input_shape: Tuple[int, int], family: 'AnchorFamily') -> None:
         super().__init__()
-        object.__setattr__(self, 'head', head)  # not a sub-module: no weights of its own here
         self.input_shape = tuple(int(s) for s in input_shape)
-        family = head_family(head).name
-        self.refine, self.gfl = family == 'refinedet', family == 'gfl'
-        self.gfl_scores_are_probs = gfl_scores_are_probs
         cfg = head.test_cfg
         self.num_classes = head.num_classes
         self.score_thr = float(cfg.get('score_thr', 0.0))
@@ -104,32 +81,15 @@ class AnchorPostProcess(nn.Module):
         self.min_bbox_size = float(cfg.get('min_bbox_size', -1))
         # built at trace time too (mmdeploy rewriters): every constant on the head's device
         dev = next(head.parameters()).device
-        coder = head.bbox_coder
-        if not self.gfl:
-            self.register_buffer('stds', torch.tensor(coder.stds, dtype=torch.float32,
-                                                      device=dev), persistent=False)
-            self.register_buffer('means', torch.tensor(coder.means, dtype=torch.float32,
-                                                       device=dev), persistent=False)
         sizes = [(int(h), int(w)) for h, w in featmap_sizes]
         level_anchors = head.prior_generator.grid_priors(sizes, device=dev)
-        self.register_buffer('anchors', torch.cat(level_anchors), persistent=False)
-        if self.gfl:
-            strides = [float(s[0]) for s in head.prior_generator.strides]
-            self.register_buffer('centers', torch.cat(
-                [(a[:, :2] + a[:, 2:]) * 0.5 for a in level_anchors]), persistent=False)
-            self.register_buffer('anchor_strides', torch.cat(
-                [a.new_full((len(a), 1), s) for a, s in zip(level_anchors, strides,
-                                                            strict=True)]), persistent=False)
-            self.register_buffer('project', torch.arange(head.reg_max + 1, dtype=torch.float32,
-                                                         device=dev), persistent=False)
-        self._register_pair_lookups(level_anchors, dev)
-
-    def _register_pair_lookups(self, level_anchors, dev: torch.device) -> None:  # noqa: ANN001
-        """Class and anchor of each flat (class, anchor) index of the top-k segments."""
-        # mmdet's RefineDetLite keeps the nms_pre best (anchor, class) pairs of the image, SSDHead
-        # and GFLHead those of each level: one segment, or one per level
+        self.decoder = family.decoder(head, level_anchors, self.input_shape)
         counts = [len(a) for a in level_anchors]
-        segments = [sum(counts)] if self.refine else counts
+        self._register_pair_lookups([sum(counts)] if family.one_topk_per_image else counts, dev)
+
+    def _register_pair_lookups(self, segments: List[int], dev: torch.device) -> None:
+        """Class and anchor of each flat (class, anchor) index of the top-k ``segments`` (anchor
+        counts: one per level, or one for the image)."""
         self.segments = []
         start = 0
         for i, count in enumerate(segments):
@@ -146,45 +106,8 @@ class AnchorPostProcess(nn.Module):
         self.register_buffer('class_ids', torch.arange(
             self.num_classes, dtype=torch.float32, device=dev).view(-1, 1), persistent=False)
 
-    def _boxes_scores(self, outs) -> Tuple[Tensor, Tensor]:
-        """Decoded boxes ``[N, 4]`` and class scores ``[N, C]`` (background dropped)."""
-        head = self.head
-
-        def flat(preds, ch):
-            return torch.cat([p.permute(0, 2, 3, 1).reshape(-1, ch) for p in preds], 0)
-
-        if self.gfl:
-            cls, bbox = outs
-            n = head.reg_max + 1
-            dist = (flat(bbox, 4 * n).reshape(-1, 4, n).softmax(-1) * self.project).sum(-1)
-            dist = dist * self.anchor_strides
-            h, w = self.input_shape
-            x1y1 = self.centers - dist[:, :2]
-            x2y2 = self.centers + dist[:, 2:]
-            boxes = torch.cat([x1y1[:, :1].clamp(0, w), x1y1[:, 1:].clamp(0, h),
-                               x2y2[:, :1].clamp(0, w), x2y2[:, 1:].clamp(0, h)], 1)
-            scores = flat(cls, head.cls_out_channels)
-            return boxes, scores if self.gfl_scores_are_probs else scores.sigmoid()
-        reg = head.bbox_coder.encode_size
-        if self.refine:
-            arm_cls, arm_reg, odm_cls, odm_reg = outs
-            refined = decode_deltas(self.anchors, flat(arm_reg, reg), self.stds, self.means,
-                                    self.input_shape)
-            refined = torch.cat([refined[:, :2], torch.max(refined[:, 2:], refined[:, :2] + 1)],
-                                1)
-            boxes = decode_deltas(refined, flat(odm_reg, reg), self.stds, self.means,
-                                  self.input_shape)
-            keep = (flat(arm_cls, 2).softmax(-1)[:, :1] > head.objectness_thr).float()
-            scores = flat(odm_cls, head.cls_out_channels).softmax(-1)[:, :self.num_classes] * keep
-        else:
-            cls, bbox = outs
-            boxes = decode_deltas(self.anchors, flat(bbox, reg), self.stds, self.means,
-                                  self.input_shape)
-            scores = flat(cls, head.cls_out_channels).softmax(-1)[:, :self.num_classes]
-        return boxes, scores
-
-    def forward(self, outs) -> Tuple[Tensor, Tensor]:
-        boxes, scores = self._boxes_scores(outs)
+    def forward(self, outs: Sequence[List[Tensor]]) -> Tuple[Tensor, Tensor]:
+        boxes, scores = self.decoder(outs)
         # the nms_pre best (class, anchor) pairs, as mmdet's filter_scores_and_topk
         pair_scores, cls, cand = [], [], []
         for i, (start, count, k) in enumerate(self.segments):
@@ -214,44 +137,28 @@ class AnchorPostProcess(nn.Module):
 class AnchorEnd2End(nn.Module):
     """Image in, ``dets [1, K, 5]`` and ``labels [1, K]`` (int32) out, for anchor-based heads.
 
-    Normalisation (and BGR->RGB) inside, then the detector's network, then
-    :class:`AnchorPostProcess`. GFLv2's score is computed as ``sigmoid(cls) * q`` directly.
+    Normalisation (and BGR->RGB) inside, then the detector's network, the head's outputs as its
+    family's ``graph_outputs`` computes them (GFLv2: ``sigmoid(cls) * q`` directly), then
+    :class:`AnchorPostProcess`. Built by the family (``end2end_module(detector, shape)``).
     """
 
-    def __init__(self, detector: nn.Module, input_shape: Tuple[int, int]) -> None:
+    def __init__(self, detector: nn.Module, input_shape: Tuple[int, int],
+                 family: 'AnchorFamily') -> None:
         super().__init__()
         self.detector = detector.eval()
         self.normalize = InputNormalizer(detector.data_preprocessor)
         self.input_shape = tuple(input_shape)
+        self.family = family
         head = detector.bbox_head
         with torch.no_grad():
             dev = next(detector.parameters()).device
             feats = detector.extract_feat(torch.zeros(1, 3, *input_shape, device=dev))
-            sizes = [tuple(f.shape[-2:]) for f in head(feats)[0]]
-        self.gfl = head_family(head).name == 'gfl'
-        self.post = AnchorPostProcess(head, sizes, input_shape, gfl_scores_are_probs=self.gfl)
-
-    def _head_outputs(self, feats: Tuple[Tensor, ...]) -> tuple:
-        head = self.detector.bbox_head
-        if not self.gfl:
-            return head(feats)
-        if not hasattr(head, 'forward_single_parts'):
-            cls, reg = head(feats)
-            return [c.sigmoid() for c in cls], reg
-
-        # GFLv2: J = sigmoid(cls) * q directly, no logit(J), in the head's ONNX scope
-        def joint_scores(feats):  # noqa: ANN001, ANN202
-            cls, reg = [], []
-            for x, scale in zip(feats, head.scales, strict=True):
-                c, q, r = head.forward_single_parts(x, scale)
-                cls.append(c.sigmoid() * q.sigmoid())
-                reg.append(r)
-            return cls, reg
-        return call_in_scope(head, joint_scores, feats)
+            sizes = [tuple(f.shape[-2:]) for f in family.graph_outputs(head, feats)[0]]
+        self.post = AnchorPostProcess(head, sizes, input_shape, family)
 
     def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
-        x = self.normalize(img)
-        return self.post(self._head_outputs(self.detector.extract_feat(x)))
+        feats = self.detector.extract_feat(self.normalize(img))
+        return self.post(self.family.graph_outputs(self.detector.bbox_head, feats))
 
 
-__all__ = ['AnchorEnd2End', 'AnchorPostProcess', 'decode_deltas']
+__all__ = ['AnchorEnd2End', 'AnchorPostProcess']

@@ -1,6 +1,6 @@
 """End-to-end ONNX graph of a CenterNet detector (Mobile CenterNet), TensorRT-8.2 friendly."""
 
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -8,7 +8,9 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from .input_normalizer import InputNormalizer
-from .onnx_scope import call_in_scope
+
+if TYPE_CHECKING:  # the family table imports this module for its wrapper
+    from .head_family import CenterNetFamily
 
 
 class CenterNetEnd2End(nn.Module):
@@ -16,9 +18,11 @@ class CenterNetEnd2End(nn.Module):
 
     Wraps a trained :class:`CenterNetHRNetHead` detector (or mmdet's ``CenterNetHead``, for
     side-by-side benchmarks) for a static ``(H, W)`` input with the
-    data preprocessor's normalisation (and BGR->RGB flip) inside, and decodes the heatmap in the
-    graph as mmdet's ``CenterNetHead._decode_heatmap`` does (Zhou et al.: local maxima by a 3x3
-    max-pool, top-K over classes x positions, no NMS), with standard ONNX operators only.
+    data preprocessor's normalisation (and BGR->RGB flip) inside; its family
+    (:class:`~mmdet_lite.export.head_family.CenterNetFamily`) gives the head's maps and decodes
+    the heatmap in the graph as mmdet's ``CenterNetHead._decode_heatmap`` does (Zhou et al.:
+    local maxima by a 3x3 max-pool, top-K over classes x positions, no NMS), with standard ONNX
+    operators only.
 
     The decoding (:func:`decode_centernet`) avoids what TensorRT 8.2's ONNX parser rejects: no
     ``Mod`` (integer ``%``), no ``Reciprocal``, a constant ``K``, no max-pool indices.
@@ -28,9 +32,11 @@ class CenterNetEnd2End(nn.Module):
     pixel coordinates, clipped to it.
     """
 
-    def __init__(self, detector: nn.Module, input_shape: Tuple[int, int]) -> None:
+    def __init__(self, detector: nn.Module, input_shape: Tuple[int, int],
+                 family: 'CenterNetFamily') -> None:
         super().__init__()
         self.detector = detector.eval()
+        self.family = family
         head = detector.bbox_head
         self.normalize = InputNormalizer(detector.data_preprocessor)
         self.topk = int(head.test_cfg.topk)
@@ -38,31 +44,19 @@ class CenterNetEnd2End(nn.Module):
         self.input_shape = tuple(input_shape)
         with torch.no_grad():
             probe = torch.zeros(1, 3, *input_shape, device=next(detector.parameters()).device)
-            logits = self._head_outputs(detector.extract_feat(probe))[0]
+            logits = family.graph_outputs(head, detector.extract_feat(probe))[0]
         num_classes, out_h, out_w = logits.shape[1:]
-        self.num_classes, self.out_hw = num_classes, (out_h, out_w)
+        self.num_classes, self.out_hw = num_classes, (int(out_h), int(out_w))
         if num_classes * out_h * out_w >= 2 ** 31:  # the index arithmetic is INT32
             raise ValueError('heatmap too large for INT32 index decoding')
         if self.topk > num_classes * out_h * out_w:
             raise ValueError(f'test_cfg.topk={self.topk} exceeds the {num_classes}x{out_h}x{out_w} '
                              'heatmap; lower it or export a larger input shape')
 
-    def _head_outputs(self, feats: Tuple[Tensor, ...]) -> Tuple[Tensor, Tensor, Tensor]:
-        """Heatmap logits, size and offset maps (our head, or mmdet's single-level one), in the
-        head's ONNX scope."""
-        head = self.detector.bbox_head
-        if hasattr(head, 'forward_logits'):
-            return call_in_scope(head, head.forward_logits, feats)
-
-        def maps(feats):  # noqa: ANN001, ANN202
-            return head.heatmap_head(feats[0]), head.wh_head(feats[0]), head.offset_head(feats[0])
-        return call_in_scope(head, maps, feats)
-
     def forward(self, img: Tensor) -> Tuple[Tensor, Tensor]:
-        x = self.normalize(img)
-        logits, wh, offset = self._head_outputs(self.detector.extract_feat(x))
-        return decode_centernet(logits.sigmoid(), wh, offset, self.input_shape, self.topk,
-                                self.kernel, static_hw=(int(self.out_hw[0]), int(self.out_hw[1])))
+        feats = self.detector.extract_feat(self.normalize(img))
+        outs = self.family.graph_outputs(self.detector.bbox_head, feats)
+        return self.family.decode(outs, self.input_shape, self.topk, self.kernel, self.out_hw)
 
 
 def decode_centernet(heat: Tensor, wh: Tensor, offset: Tensor, input_hw: Tuple[int, int],

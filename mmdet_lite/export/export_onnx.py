@@ -3,7 +3,7 @@
 import copy
 import os
 import os.path as osp
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 import onnx
@@ -175,6 +175,24 @@ def dataset_classes(cfg: Config) -> Tuple[str, ...]:
     return classes
 
 
+def trace_onnx(module: nn.Module, shape: Tuple[int, int], out: str, opset: int = 11,
+               output_names: Optional[List[str]] = None, fp16: bool = False) -> onnx.ModelProto:
+    """Trace ``module`` on a zero ``input [1, 3, H, W]`` to ``out`` and return the graph as
+    TensorRT 8.2 parses it (initializer identities inlined, ``Resize`` sizes constant),
+    converted to fp16 if asked; the caller adds what it records and saves it."""
+    dummy = torch.zeros(1, 3, *shape, device=next(module.parameters()).device)
+    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
+    with torch.no_grad():
+        torch.onnx.export(module, (dummy, ), out, opset_version=opset, dynamo=False,
+                          input_names=['input'], output_names=output_names,
+                          do_constant_folding=True)
+    model = freeze_resize_sizes(inline_initializer_identities(onnx.load(out)))
+    if fp16:
+        from .fp16 import convert_to_fp16
+        model = convert_to_fp16(model)
+    return model
+
+
 def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], out: str,
                 fp16: bool = False, opset: int = 11) -> str:
     """Write ``out`` (``input [1,3,H,W]`` -> ``dets [1,K,5]``, ``labels [1,K]``); return it.
@@ -188,16 +206,8 @@ def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], 
     detector, cfg = load_detector(config, checkpoint)
     check_shape(shape, model_stride(detector))
     module = end2end_module(detector, shape).eval()
-    dummy = torch.zeros(1, 3, *shape, device=next(module.parameters()).device)
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    with torch.no_grad():
-        torch.onnx.export(module, (dummy, ), out, opset_version=opset, dynamo=False,
-                          input_names=['input'], output_names=['dets', 'labels'],
-                          do_constant_folding=True)
-    model = freeze_resize_sizes(inline_initializer_identities(onnx.load(out)))
-    if fp16:
-        from .fp16 import convert_to_fp16
-        model = convert_to_fp16(model)
+    model = trace_onnx(module, shape, out, opset=opset, output_names=['dets', 'labels'],
+                       fp16=fp16)
     set_metadata(model, **export_metadata(dataset_classes(cfg), shape,
                                           'fp16' if fp16 else 'fp32', config,
                                           model_fingerprint(cfg)))
@@ -210,4 +220,5 @@ def export_onnx(config: str, checkpoint: Optional[str], shape: Tuple[int, int], 
 
 
 __all__ = ['ExportError', 'check_shape', 'dataset_classes', 'end2end_module', 'export_onnx',
-           'freeze_node_inputs', 'freeze_resize_sizes', 'load_detector', 'model_stride']
+           'freeze_node_inputs', 'freeze_resize_sizes', 'load_detector', 'model_stride',
+           'trace_onnx']

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import mmdet_lite  # noqa: F401
-from mmdet_lite.export import AnchorEnd2End, export_onnx, load_detector
+from mmdet_lite.export import AnchorEnd2End, end2end_module, export_onnx, load_detector
 from mmdet_lite.export.quantize import NETWORK_SCOPES
 from mmdet_lite.export.trt_checker import check_trt
 from projects_tests.conftest import REPO_ROOT, torch_predict
@@ -75,7 +75,8 @@ def test_parity_with_pytorch_and_trt_check(tmp_path, key):
     if det.bbox_head.test_cfg.nms.type == 'soft_nms':  # exported with hard NMS (no ONNX op)
         det.bbox_head.test_cfg.nms = dict(type='nms', iou_threshold=0.45)
     k = det.bbox_head.test_cfg.max_per_img
-    wrapper = AnchorEnd2End(det, SHAPE)
+    wrapper = end2end_module(det, SHAPE)
+    assert isinstance(wrapper, AnchorEnd2End)
     sess = ort.InferenceSession(out, providers=['CPUExecutionProvider'])
     rng = np.random.default_rng(1)
     for _ in range(2):

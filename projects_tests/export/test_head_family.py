@@ -4,7 +4,21 @@ import pytest
 import torch.nn as nn
 from mmdet.models.dense_heads import CenterNetHead, GFLHead, LDHead, RetinaHead, SSDHead
 
-from mmdet_lite.export import ExportError, head_family, model_stride
+from mmdet_lite.export import (
+    AnchorEnd2End,
+    CenterNetEnd2End,
+    ExportError,
+    head_family,
+    model_stride,
+)
+from mmdet_lite.export.head_family import (
+    CenterNetFamily,
+    CenterNetHRNetFamily,
+    GFLFamily,
+    GFLv2Family,
+    RefineDetFamily,
+    SSDFamily,
+)
 from mmdet_lite.models.dense_heads import (
     CenterNetHRNetHead,
     GFLv2Head,
@@ -19,18 +33,18 @@ def bare(cls):
 
 
 @pytest.mark.parametrize('cls, family, wrapper', [
-    (CenterNetHead, 'centernet', 'CenterNetEnd2End'),
-    (CenterNetHRNetHead, 'centernet', 'CenterNetEnd2End'),
-    (SSDHead, 'ssd', 'AnchorEnd2End'),
-    (RefineDetLiteHead, 'refinedet', 'AnchorEnd2End'),
-    (GFLHead, 'gfl', 'AnchorEnd2End'),
-    (GFLv2Head, 'gfl', 'AnchorEnd2End'),
-    (GFLv2LDHead, 'gfl', 'AnchorEnd2End'),
-    (LDHead, 'gfl', 'AnchorEnd2End'),
+    (CenterNetHead, CenterNetFamily, CenterNetEnd2End),
+    (CenterNetHRNetHead, CenterNetHRNetFamily, CenterNetEnd2End),
+    (SSDHead, SSDFamily, AnchorEnd2End),
+    (RefineDetLiteHead, RefineDetFamily, AnchorEnd2End),
+    (GFLHead, GFLFamily, AnchorEnd2End),
+    (GFLv2Head, GFLv2Family, AnchorEnd2End),
+    (GFLv2LDHead, GFLv2Family, AnchorEnd2End),
+    (LDHead, GFLFamily, AnchorEnd2End),
 ])
 def test_family_of_each_head(cls, family, wrapper):
     got = head_family(bare(cls))
-    assert (got.name, got.wrapper) == (family, wrapper)
+    assert type(got) is family and got.wrapper is wrapper
 
 
 def test_unknown_head_is_refused_with_the_list():

@@ -6,11 +6,14 @@ from mmdeploy.utils import is_dynamic_shape
 from torch import Tensor
 
 from mmdet_lite.export.anchor_end2end import AnchorPostProcess
+from mmdet_lite.export.head_family import head_family
 
 
 def anchor_post_process(head, outs: Sequence[List[Tensor]],  # noqa: ANN001 - a dense head
                         batch_img_metas: List[dict], deploy_cfg) -> Tuple[Tensor, Tensor]:  # noqa: ANN001
-    """``dets [1, K, 5]``, ``labels [1, K]`` exactly as our own export computes them.
+    """``dets [1, K, 5]``, ``labels [1, K]`` exactly as our own export computes them: the head's
+    family decodes ``predict_by_feat``'s inputs ``outs`` (e.g. RefineDetLite's ODM boxes on the
+    ARM-refined anchors, ``models.utils.decode_odm_on_arm``).
 
     The anchors are constants of the feature-map sizes, so only static-shape deploy configs
     (batch 1) are supported; a dynamic one is refused with the configs to use instead.
@@ -25,7 +28,8 @@ def anchor_post_process(head, outs: Sequence[List[Tensor]],  # noqa: ANN001 - a 
             'the input size.')
     sizes = [tuple(int(s) for s in p.shape[-2:]) for p in outs[0]]
     img_shape = tuple(int(s) for s in batch_img_metas[0]['img_shape'][:2])
-    return AnchorPostProcess(head, sizes, img_shape)(outs)
+    family = head_family(head)
+    return AnchorPostProcess(head, sizes, img_shape, family)(family.from_predict_inputs(outs))
 
 
 __all__ = ['anchor_post_process']

@@ -1,6 +1,6 @@
 """mmdeploy rewriter of mmdet's ``SSDHead`` (the SSD students) and of the GFL heads' (``GFLHead``,
 :class:`GFLv2Head`) post-processing, TensorRT-8.2 ready: both heads' ``predict_by_feat`` take
-``(cls_scores, bbox_preds, ...)`` and :class:`AnchorPostProcess` tells them apart by family."""
+``(cls_scores, bbox_preds, ...)``, and their family (``export.head_family``) decodes them."""
 
 from typing import List, Optional
 

@@ -9,11 +9,14 @@ Train it with :class:`~mmdet_lite.models.distillers.LocalizationDistiller`, whic
 teacher's distributions.
 """
 
-from typing import Tuple
+from typing import Dict, List
 
+import torch
 from mmdet.models.dense_heads import LDHead
+from mmdet.models.utils import multi_apply
 from mmdet.registry import MODELS
-from mmdet.utils import reduce_mean
+from mmdet.utils import InstanceList, OptInstanceList, reduce_mean
+from torch import Tensor
 
 from .gflv2_head import GFLv2Head
 
@@ -53,20 +56,39 @@ class GFLv2LDHead(GFLv2Head, LDHead):
                              f'{ld_norm!r}')
         super().__init__(*args, **kwargs)
         self.ld_norm = ld_norm
-        self._ld_weight_sums = []
 
-    def loss_by_feat_single(self, *args, **kwargs) -> Tuple:
-        out = super().loss_by_feat_single(*args, **kwargs)
-        self._ld_weight_sums.append(out[-1])  # the level's sum of positive score weights
-        return out
+    def loss_by_feat(self,
+                     cls_scores: List[Tensor],
+                     bbox_preds: List[Tensor],
+                     batch_gt_instances: InstanceList,
+                     batch_img_metas: List[dict],
+                     soft_targets: List[Tensor],
+                     batch_gt_instances_ignore: OptInstanceList = None) -> Dict[str, List[Tensor]]:
+        """:class:`LDHead`'s losses per level, LD normalised by ``ld_norm``.
 
-    def loss_by_feat(self, *args, **kwargs) -> dict:
-        self._ld_weight_sums = []
-        losses = super().loss_by_feat(*args, **kwargs)
+        ``LDHead.loss_by_feat_single`` returns each level's sum of positive score weights as
+        its last output; the sum over the levels (all-reduced) normalises GIoU and DFL, as
+        LDHead's, and with ``ld_norm='positives'`` LD too. Nothing is kept on the head between
+        levels or calls, so the losses may be computed any number of times, or re-entrantly.
+        """
+        featmap_sizes = [featmap.size()[-2:] for featmap in cls_scores]
+        device = cls_scores[0].device
+        anchor_list, valid_flag_list = self.get_anchors(featmap_sizes, batch_img_metas,
+                                                        device=device)
+        (anchor_list, labels_list, label_weights_list, bbox_targets_list, _,
+         num_pos) = self.get_targets(anchor_list, valid_flag_list, batch_gt_instances,
+                                     batch_img_metas,
+                                     batch_gt_instances_ignore=batch_gt_instances_ignore)
+        num_pos = reduce_mean(torch.tensor(num_pos, dtype=torch.float, device=device)).item()
+        losses_cls, losses_bbox, losses_dfl, losses_ld, weight_sums = multi_apply(
+            self.loss_by_feat_single, anchor_list, cls_scores, bbox_preds, labels_list,
+            label_weights_list, bbox_targets_list, self.prior_generator.strides, soft_targets,
+            avg_factor=num_pos)
+        weight_sum = reduce_mean(sum(weight_sums) + 1e-6).item()
         if self.ld_norm == 'positives':
-            # LDHead's own normaliser of GIoU and DFL, recomputed from the levels' weight sums
-            total = reduce_mean(sum(self._ld_weight_sums) + 1e-6).item()
-            scale = (self.reg_max + 1) / total
-            losses['loss_ld'] = [loss * scale for loss in losses['loss_ld']]
-        self._ld_weight_sums = []
-        return losses
+            # the KL summed over the bins (LD's loss averages them), per unit score weight
+            losses_ld = [loss * (self.reg_max + 1) / weight_sum for loss in losses_ld]
+        return dict(loss_cls=losses_cls,
+                    loss_bbox=[loss / weight_sum for loss in losses_bbox],
+                    loss_dfl=[loss / weight_sum for loss in losses_dfl],
+                    loss_ld=losses_ld)

@@ -1,6 +1,7 @@
 """RefineDetLite's detection head: ARM + Light-head feature fusion + ODM (Sec. 3.1, 3.3, 4)."""
 
 import warnings
+from functools import partial
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
@@ -17,6 +18,7 @@ from torch import Tensor
 
 from ..layers.light_head import LightHead
 from ..utils.hard_negative_mining import hard_negative_mask
+from ..utils.refinedet_decode import BoxDecoder, decode_odm_on_arm, refine_anchors
 
 TASKS = ('arm_loc', 'arm_cls', 'odm_loc', 'odm_cls')
 
@@ -156,14 +158,15 @@ class RefineDetLiteHead(AnchorHead):
         b = preds[0].shape[0]
         return torch.cat([p.permute(0, 2, 3, 1).reshape(b, -1, channels) for p in preds], 1)
 
+    def _decoder(self, img_shape: tuple) -> BoxDecoder:
+        """The box coder's ``decode``, clipping to ``img_shape``."""
+        return partial(self.bbox_coder.decode, max_shape=img_shape)
+
     def _refine(self, anchors: Tensor, arm_reg: Tensor, img_shapes: List[tuple]) -> Tensor:
-        """ARM-refined anchors ``[B, A, 4]``, clipped to the image and at least 1 px wide/high."""
-        refined = torch.stack([
-            self.bbox_coder.decode(anchors[min(b, len(anchors) - 1)], arm_reg[b].detach(),
-                                   max_shape=shape) for b, shape in enumerate(img_shapes)])
-        x1y1 = refined[..., :2]
-        x2y2 = torch.maximum(refined[..., 2:], x1y1 + 1.0)
-        return torch.cat([x1y1, x2y2], -1)
+        """ARM-refined anchors ``[B, A, 4]`` of the training images (:func:`refine_anchors`)."""
+        return torch.stack([
+            refine_anchors(anchors[min(b, len(anchors) - 1)], arm_reg[b].detach(),
+                           self._decoder(shape)) for b, shape in enumerate(img_shapes)])
 
     @staticmethod
     def _clip_gt(batch_gt_instances: InstanceList,
@@ -310,10 +313,9 @@ class RefineDetLiteHead(AnchorHead):
         results_list = []
         for b, meta in enumerate(batch_img_metas):
             shape = meta['img_shape'][:2]
-            refined = self._refine(anchors[None], arm_reg[b:b + 1], [shape])[0]
-            boxes = self.bbox_coder.decode(refined, odm_reg[b], max_shape=shape)
-            keep = arm_cls[b].softmax(-1)[:, 0] > self.objectness_thr
-            scores = odm_cls[b].softmax(-1)[:, :self.num_classes] * keep[:, None]
+            boxes, scores = decode_odm_on_arm(anchors, arm_cls[b], arm_reg[b], odm_cls[b],
+                                              odm_reg[b], self._decoder(shape), self.num_classes,
+                                              self.objectness_thr)
             scores, labels, _, filtered = filter_scores_and_topk(
                 scores, cfg.get('score_thr', 0), cfg.get('nms_pre', 1000), dict(bboxes=boxes))
             results = InstanceData(bboxes=filtered['bboxes'], scores=scores, labels=labels)
