@@ -133,7 +133,8 @@ def bench_step(device: str, repeats: int, shape, batch: int) -> dict:
     from mmengine.registry import init_default_scope
     init_default_scope('mmdet')
     kd_cfg = Config.fromfile(osp.join(
-        REPO, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_kd_synthetic.py'))
+        REPO, 'configs/mobile_centernet',
+        'kd_mcn_hrnet-w32-teacher_hrnet-w16-student_cbfl_synthetic.py'))
     teacher_cfg = Config.fromfile(osp.join(
         REPO, 'configs/mobile_centernet/mcn_hrnet-w32_teacher_synthetic.py'))
     weights = [1.0, 2.0, 4.0, 10.0]  # what ClassBalancedWeightsHook would set

@@ -35,20 +35,26 @@ TEACHER = AGKD + 'ssd300_vgg16_teacher_synthetic.py'
 CONFIGS = {
     'vgg16-1-8': {
         'scratch': AGKD + 'ssd300_vgg16-1-8_synthetic.py',
-        'simpledis': AGKD + 'ssd300_vgg16-1-8_simpledis_synthetic.py',
-        'attentiondis': AGKD + 'ssd300_vgg16-1-8_attentiondis_synthetic.py',
-        'attentiondis-norm': AGKD + 'ssd300_vgg16-1-8_attentiondis-norm_synthetic.py',
-        'attentiondis-lambda160': AGKD + 'ssd300_vgg16-1-8_attentiondis-lambda160_synthetic.py',
+        'simpledis': AGKD + 'simpledis_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py',
+        'attentiondis': AGKD + 'attentiondis_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py',
+        'attentiondis-norm':
+            AGKD + 'attentiondis-norm_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py',
+        'attentiondis-lambda160':
+            AGKD + 'attentiondis-lambda160_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py',
         'attentiondis-norm-lambda15':
-            AGKD + 'ssd300_vgg16-1-8_attentiondis-norm-lambda15_synthetic.py'},
+            AGKD + 'attentiondis-norm-lambda15_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py',
+    },
     'vgg16-1-4': {
         'scratch': AGKD + 'ssd300_vgg16-1-4_synthetic.py',
-        'simpledis': AGKD + 'ssd300_vgg16-1-4_simpledis_synthetic.py',
-        'attentiondis': AGKD + 'ssd300_vgg16-1-4_attentiondis_synthetic.py'},
+        'simpledis': AGKD + 'simpledis_ssd300_vgg16-teacher_vgg16-1-4-student_synthetic.py',
+        'attentiondis': AGKD + 'attentiondis_ssd300_vgg16-teacher_vgg16-1-4-student_synthetic.py',
+    },
     'mobilenet-1-2': {
         'scratch': AGKD + 'ssd300_mobilenet-1-2_synthetic.py',
-        'simpledis': AGKD + 'ssd300_mobilenet-1-2_simpledis_synthetic.py',
-        'attentiondis': AGKD + 'ssd300_mobilenet-1-2_attentiondis_synthetic.py'},
+        'simpledis': AGKD + 'simpledis_ssd300_vgg16-teacher_mobilenet-1-2-student_synthetic.py',
+        'attentiondis':
+            AGKD + 'attentiondis_ssd300_vgg16-teacher_mobilenet-1-2-student_synthetic.py',
+    },
 }
 
 

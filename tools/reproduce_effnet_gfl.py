@@ -43,17 +43,17 @@ ROWS = {
     '4': dict(name='(4) + GFLv2 + 2:4 sparsity', config=ROW4,
               baseline='(4) without 2:4 sparsity', direction=-1),
     '5': dict(name='(5) + localization distillation',
-              config=EG + 'effnet-gfl_row5_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py',
+              config=EG + 'ld_effnet-gfl_lite3-teacher_lite1-student_row5_synthetic.py',
               eval_config=ROW4, baseline='(4) + GFLv2 + 2:4 sparsity'),
     '5-positives': dict(
         name='(5) + LD normalised per positive',
-        config=EG + 'effnet-gfl_row5-positives_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py',
+        config=EG + 'ld-positives_effnet-gfl_lite3-teacher_lite1-student_row5_synthetic.py',
         eval_config=ROW4, baseline='(4) + GFLv2 + 2:4 sparsity'),
     # a departure: LD per positive at 4x the paper's weight, about DFL's scale after epoch 1
     '5-positives-w1': dict(
         name='(5) + LD normalised per positive, weight 1',
         config=(EG
-                + 'effnet-gfl_row5-positives-w1_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py'),
+                + 'ld-positives-w1_effnet-gfl_lite3-teacher_lite1-student_row5_synthetic.py'),
         eval_config=ROW4, baseline='(4) + GFLv2 + 2:4 sparsity'),
 }
 

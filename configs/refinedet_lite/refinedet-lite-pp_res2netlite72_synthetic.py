@@ -1,5 +1,5 @@
 # RefineDetLite++ on the built-in synthetic benchmark: the basic synthetic config plus the
-# advanced configuration's strategies (see refinedet-lite-pp_res2netlite72_coco.py); same
+# advanced configuration's strategies (see refinedet-lite-pp_res2netlite72_4xb32-250e_coco.py); same
 # optimizer and budget as the basic row, so the comparison isolates the strategies.
 _base_ = './refinedet-lite_res2netlite72_synthetic.py'
 model = dict(
