@@ -52,8 +52,7 @@ ROWS = {
     # a departure: LD per positive at 4x the paper's weight, about DFL's scale after epoch 1
     '5-positives-w1': dict(
         name='(5) + LD normalised per positive, weight 1',
-        config=(EG
-                + 'ld-positives-w1_effnet-gfl_lite3-teacher_lite1-student_row5_synthetic.py'),
+        config=EG + 'ld-positives-w1_effnet-gfl_lite3-teacher_lite1-student_row5_synthetic.py',
         eval_config=ROW4, baseline='(4) + GFLv2 + 2:4 sparsity'),
 }
 

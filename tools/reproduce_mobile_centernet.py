@@ -44,11 +44,9 @@ ROWS = {
                baseline='HRNet-W16 + CBFL'),
 }
 TABLE2 = ['teacher', 'w16', 'cbfl', 'kd']
-# Diagnostic rows (not in Table 2), each one change: the spread between two runs of one config,
-# and the KD row with a weaker pair-wise term or none.
+# Diagnostic rows (not in Table 2), each one change: the KD row with a weaker pair-wise term or
+# none. (The spread between runs of one config is --seeds.)
 DIAGNOSTIC = {
-    'cbfl-rerun': dict(name='HRNet-W16 + CBFL, second run (seed 1)',
-                       config=MCN + 'mcn_hrnet-w16_cbfl_synthetic.py'),
     'kd-pa1': dict(
         name='HRNet-W16 + CBFL + KD, lambda_pa 1', eval_config=CBFL,
         config=MCN + 'kd-pa1_mcn_hrnet-w32-teacher_hrnet-w16-student_cbfl_synthetic.py'),

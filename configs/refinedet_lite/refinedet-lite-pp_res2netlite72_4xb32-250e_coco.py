@@ -1,6 +1,6 @@
-# RefineDetLite++ (Sec. 5.1 advanced configuration, Table 2: 29.6 AP): GIoU regression, IoU-guided
-# loss (alpha 0.25, beta 0.90), class weights (gamma 3/4, W 10), balanced multi-task loss, soft-NMS;
-# lr 1e-2 / 1e-3 / 1e-4 over the same epochs.
+# RefineDetLite++ (Sec. 5.1 advanced configuration, Table 2: 29.6 AP; Table 3 row (o), every
+# strategy): GIoU regression, IoU-guided loss (alpha 0.25, beta 0.90), class weights (gamma 3/4,
+# W 10), balanced multi-task loss, soft-NMS; lr 1e-2 / 1e-3 / 1e-4 over the same epochs.
 # Data: COCO 2017 in data/coco/ (train2017/, val2017/, annotations/instances_{train,val}2017.json).
 # Schedule: 250 epochs, SGD lr 0.01, linear warm-up over 500 iterations, /10 at 150, 200 epochs.
 # Trained on 4 GPUs x 32 images (auto_scale_lr.base_batch_size = 128):

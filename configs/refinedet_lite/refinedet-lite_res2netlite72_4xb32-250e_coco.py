@@ -1,4 +1,5 @@
-# RefineDetLite, Res2NetLite72, 320x320, COCO; basic configuration (Sec. 5.1, Table 2: 26.8 AP).
+# RefineDetLite, Res2NetLite72, 320x320, COCO; basic configuration (Sec. 5.1, Table 2: 26.8 AP),
+# Table 3 row (c): Res2Blocks + Light-heads.
 # Data: COCO 2017 in data/coco/ (train2017/, val2017/, annotations/instances_{train,val}2017.json).
 # Schedule: 250 epochs, SGD lr 0.004, linear warm-up over 500 iterations, /10 at 150, 200 epochs.
 # Trained on 4 GPUs x 32 images (auto_scale_lr.base_batch_size = 128):
