@@ -2,6 +2,10 @@
 
 `mim train mmdet_lite CONFIG` looks for ``<package>/.mim/tools/train.py`` and searches the installed
 package for CONFIG by basename (the MMYOLO layout). Copying at build time keeps one source of truth.
+
+Only the shipped checkpoints go in: the git-tracked ``checkpoints/*.pth`` in a git checkout of this
+project, else (an sdist) the ones ``checkpoints/shipped.txt`` lists. The pre-trainings a checkout
+makes (``make pretrain-*``, up to 115 MB each) stay where the repository's configs find them.
 """
 
 import os
@@ -11,8 +15,11 @@ from typing import Callable, List, Optional
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
+from setuptools.command.sdist import sdist
 
 MIM_DIRS = ('configs', 'tools', 'checkpoints')  # checkpoints: the small shipped backbones
+SHIPPED_LIST = os.path.join('checkpoints', 'shipped.txt')  # for builds outside a git checkout
+NOT_SHIPPED_TOOLS = ('dev',)  # tools/dev: maintenance scripts for a git checkout
 
 
 def tracked_files(here: str, folder: str) -> Optional[List[str]]:
@@ -29,11 +36,21 @@ def tracked_files(here: str, folder: str) -> Optional[List[str]]:
     return [os.path.relpath(p, folder) for p in out.decode().split('\0') if p]
 
 
-def unshipped(src: str, shipped: Optional[List[str]]) -> Callable[[str, List[str]], List[str]]:
-    """A ``copytree`` ignore: every non-``.pth`` file, and the untracked ones when known."""
+def shipped_checkpoints(here: str) -> List[str]:
+    """The shipped checkpoint files, relative to ``checkpoints/``: git's tracked ``*.pth`` in a
+    git checkout of this project, else ``checkpoints/shipped.txt`` (a test keeps the two equal)."""
+    tracked = tracked_files(here, 'checkpoints')
+    if tracked is not None:
+        return sorted(p for p in tracked if p.endswith('.pth'))
+    with open(os.path.join(here, SHIPPED_LIST)) as f:
+        return sorted(line.strip() for line in f if line.strip() and not line.startswith('#'))
+
+
+def ignore_in(src: str, top_level: tuple) -> Callable[[str, List[str]], List[str]]:
+    """A ``copytree`` ignore: caches everywhere, ``top_level`` names directly under ``src``."""
     def ignore(folder: str, names: List[str]) -> List[str]:
-        return [n for n in names if not n.endswith('.pth') or (
-            shipped is not None and os.path.relpath(os.path.join(folder, n), src) not in shipped)]
+        return [n for n in names if n == '__pycache__' or n.endswith(('.pyc', '.pyo'))
+                or (n in top_level and os.path.samefile(folder, src))]
     return ignore
 
 
@@ -49,12 +66,23 @@ class BuildPyWithMim(build_py):
             if os.path.isdir(dst):
                 shutil.rmtree(dst)
             if name == 'checkpoints':
-                # only the shipped (tracked) weights: the pre-trainings made locally (`make
-                # pretrain-*`, up to 115 MB each) stay in the checkout, where the repo's
-                # configs find them
-                shutil.copytree(src, dst, ignore=unshipped(src, tracked_files(here, name)))
+                os.makedirs(dst)
+                for file in shipped_checkpoints(here):
+                    shutil.copy2(os.path.join(src, file), os.path.join(dst, file))
                 continue
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+            shutil.copytree(src, dst, ignore=ignore_in(
+                src, NOT_SHIPPED_TOOLS if name == 'tools' else ()))
 
 
-setup(cmdclass={'build_py': BuildPyWithMim})
+class SdistShipped(sdist):
+    """MANIFEST.in takes ``checkpoints/shipped.txt``, not the folder: add the shipped files."""
+
+    def make_distribution(self) -> None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        self.filelist.extend(os.path.join('checkpoints', f) for f in shipped_checkpoints(here))
+        self.filelist.sort()
+        self.filelist.remove_duplicates()
+        super().make_distribution()
+
+
+setup(cmdclass={'build_py': BuildPyWithMim, 'sdist': SdistShipped})

@@ -5,6 +5,7 @@ import importlib.util
 import json
 import os
 import os.path as osp
+import re
 from types import ModuleType
 
 import cv2
@@ -58,7 +59,8 @@ def switch_chain(path: str) -> tuple:
     bases = _bases(path)
     if any('_base_/' in b or '::' in b for b in bases):  # a family root
         name = osp.splitext(osp.basename(path))[0]
-        return (name.rsplit('_', 1)[0],)
+        # without the dataset and, on a real-data config, the NxbM-schedule part
+        return (re.sub(r'(_\d+xb\d+-\d+[ek])?_[^_]+$', '', name),)
     parent = osp.normpath(osp.join(osp.dirname(path), bases[0]))
     return (config_delta(path), *switch_chain(parent))
 

@@ -27,6 +27,19 @@ def test_config_basenames_are_unique():
     assert not dup, f'mim cannot pick between configs named {dup}'
 
 
+def test_no_config_is_named_by_an_old_name():
+    """No tracked file names a config by a name tools/dev/rename_configs.py maps away (re-run
+    it after a merge that brings one back)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'rename_configs', osp.join(REPO_ROOT, 'tools', 'dev', 'rename_configs.py'))
+    rename = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rename)
+    if not osp.exists(osp.join(REPO_ROOT, '.git')):  # a directory, or a file in a worktree
+        pytest.skip('not a git checkout')
+    assert rename.check() == 0
+
+
 def test_custom_imports_stated_once():
     """custom_imports lives in the bases; a config restates it only where no base brings it."""
     restated = []
@@ -39,6 +52,27 @@ def test_custom_imports_stated_once():
                for b in bases):
             restated.append(osp.relpath(path, REPO_ROOT))
     assert not restated, f'inherited custom_imports restated in {restated}'
+
+
+PRETRAIN = [p for p in CONFIGS if p.endswith('_pretrain_synthetic.py')]
+
+
+@pytest.mark.parametrize('path', PRETRAIN, ids=osp.basename)
+def test_pretrain_configs_take_the_shared_recipe(path):
+    """A backbone pre-training is its detector config from scratch on data/synthetic_pretrain
+    with one of configs/_base_/synthetic_pretrain.py's schedules (375 iterations an epoch)."""
+    cfg = Config.fromfile(path)
+    root = 'data/synthetic_pretrain/'
+    assert cfg.model.backbone.init_cfg is None
+    assert cfg.data_root == root
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg[key].dataset.data_root == root, key
+    for key in ('val_evaluator', 'test_evaluator'):
+        assert cfg[key].ann_file == root + 'annotations/instances_val.json', key
+    epochs = cfg.train_cfg.max_epochs
+    assert epochs in (4, 6) and cfg.max_epochs == epochs
+    assert cfg.param_scheduler == cfg[f'pretrain_{epochs}e'].param_scheduler
+    assert cfg.param_scheduler[-1].end == epochs * 375
 
 
 # the plain detector each distiller's student is

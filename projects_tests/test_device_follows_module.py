@@ -97,7 +97,8 @@ def test_distiller_teacher_follows_the_student(tmp_path):
     ``.to()``."""
     init_default_scope('mmdet')
     cfg = Config.fromfile(osp.join(
-        REPO_ROOT, 'configs/attention_kd/ssd300_vgg16-1-8_attentiondis_synthetic.py'))
+        REPO_ROOT, 'configs/attention_kd',
+        'attentiondis_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py'))
     teacher_cfg = Config.fromfile(osp.join(REPO_ROOT, cfg.model.teacher.config))
     teacher_cfg.model.backbone.pop('init_cfg', None)
     ckpt = str(tmp_path / 'teacher.pth')

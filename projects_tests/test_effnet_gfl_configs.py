@@ -4,6 +4,7 @@ builds, trains one iteration with its own optimizer wrapper and predicts on CPU.
 import glob
 import os.path as osp
 import re
+from typing import Optional
 
 import pytest
 import torch
@@ -20,15 +21,22 @@ from projects_tests.test_refinedet_lite_configs import fake_batch
 CONFIGS = sorted(glob.glob(osp.join(REPO_ROOT, 'configs/effnet_gfl/*.py')))
 
 
-def is_table_row(path: str) -> bool:
-    """``effnet-gfl_rowN_...``: a Table 2 row, not a variant of one (``row4-dense``,
-    ``row5-positives``, ``row4-relu6``)."""
-    return re.fullmatch(r'row\d', osp.basename(path).split('_')[1]) is not None
+def table_row(path: str) -> Optional[str]:
+    """``rowN`` of a Table 2 row: ``effnet-gfl_rowN_...``, or row 5, the distillation
+    ``ld_effnet-gfl_{teacher}-teacher_{student}-student_rowN_...``; None for a variant of a row
+    (``row4-dense``, ``row4-relu6``, ``ld-positives``) and for the teacher."""
+    parts = osp.splitext(osp.basename(path))[0].split('_')
+    if parts[0] == 'ld':  # the method, then the student's variant
+        parts = parts[1:2] + parts[4:]
+    if parts[0] != 'effnet-gfl' or not re.fullmatch(r'row\d', parts[1]):
+        return None
+    return parts[1]
 
 
 def test_rows_inherit_one_from_the_next():
     for suffix in ('coco', 'synthetic'):
-        rows = sorted(p for p in CONFIGS if is_table_row(p) and p.endswith(f'_{suffix}.py'))
+        rows = sorted((p for p in CONFIGS if table_row(p) and p.endswith(f'_{suffix}.py')),
+                      key=table_row)
         assert len(rows) == 5, rows
         for prev, row in zip(rows, rows[1:], strict=False):
             with open(row) as f:
@@ -36,8 +44,8 @@ def test_rows_inherit_one_from_the_next():
 
 
 def test_table2_columns():
-    cfgs = {osp.basename(p).split('_')[1]: Config.fromfile(p) for p in CONFIGS
-            if p.endswith('_coco.py') and is_table_row(p)}
+    cfgs = {table_row(p): Config.fromfile(p) for p in CONFIGS
+            if p.endswith('_coco.py') and table_row(p)}
     act = {k: c.model.backbone.act_cfg['type'] for k, c in cfgs.items()}
     assert act == dict(row1='ReLU6', row2='Mish', row3='SiLU', row4='SiLU', row5='SiLU')
     assert cfgs['row1'].model.backbone.arch == 'lite0'

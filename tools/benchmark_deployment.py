@@ -33,7 +33,7 @@ FAMILIES = {
     'mcn_w16': ('Mobile CenterNet HRNet-W16 + CBFL',
                 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py', 'epoch_3.pth'),
     'rdl72': ('RefineDetLite72 (basic, Table 3 row c)',
-              'configs/refinedet_lite/refinedet-lite_table3-c_synthetic.py', 'epoch_4.pth'),
+              'configs/refinedet_lite/refinedet-lite_res2netlite72_synthetic.py', 'epoch_4.pth'),
     'ssd_1_8': ('SSD300 1/8 VGG16 (pre-trained backbone)',
                 'configs/attention_kd/ssd300_vgg16-1-8_synthetic.py', 'epoch_4.pth'),
     'effnet_lite1': ('EfficientNet-Lite1 + PAN + GFLv2 (row 4, dense)',

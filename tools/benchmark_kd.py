@@ -131,7 +131,8 @@ def _kd_and_student(device: str, weights: list) -> tuple:
     from mmdet.registry import MODELS
     from mmengine.config import Config
     kd_cfg = Config.fromfile(osp.join(
-        REPO, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_kd_synthetic.py'))
+        REPO, 'configs/mobile_centernet',
+        'kd_mcn_hrnet-w32-teacher_hrnet-w16-student_cbfl_synthetic.py'))
     teacher_cfg = Config.fromfile(osp.join(
         REPO, 'configs/mobile_centernet/mcn_hrnet-w32_teacher_synthetic.py'))
     classes = tuple(kd_cfg.train_dataloader.dataset.metainfo.classes)

@@ -49,7 +49,8 @@ from mmdet_lite.export import (
     load_detector,
 )
 
-EFFNET_ROW4 = 'configs/effnet_gfl/effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_coco.py'
+EFFNET_ROW4 = ('configs/effnet_gfl/'
+               'effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_2xb64-280e_coco.py')
 MODELS_TO_RUN = [
     # key, label, config, (H, W), peer key (for ours) or None
     ('mcn_w16', 'Mobile CenterNet HRNet-W16 (ours)',
@@ -59,17 +60,18 @@ MODELS_TO_RUN = [
     ('centernet_r18', 'CenterNet-R18 (mmdet)',
      'mmdet::centernet/centernet_r18_8xb16-crop512-140e_coco.py', (320, 576), None),
     ('refinedet_lite72', 'RefineDetLite72 (ours)',
-     'configs/refinedet_lite/refinedet-lite_res2netlite72_coco.py', (320, 320), 'ssdlite_mnv2'),
+     'configs/refinedet_lite/refinedet-lite_res2netlite72_4xb32-250e_coco.py', (320, 320),
+     'ssdlite_mnv2'),
     ('ssdlite_mnv2', 'SSDLite-MobileNetV2 (mmdet)',
      'mmdet::ssd/ssdlite_mobilenetv2-scratch_8xb24-600e_coco.py', (320, 320), None),
-    ('ssd_vgg16_1_8', 'SSD300 1/8 VGG16 (ours)', 'configs/attention_kd/ssd300_vgg16-1-8_voc.py',
-     (300, 300), 'ssd300_vgg16'),
-    ('ssd_vgg16_1_4', 'SSD300 1/4 VGG16 (ours)', 'configs/attention_kd/ssd300_vgg16-1-4_voc.py',
-     (300, 300), 'ssd300_vgg16'),
+    ('ssd_vgg16_1_8', 'SSD300 1/8 VGG16 (ours)',
+     'configs/attention_kd/ssd300_vgg16-1-8_4xb32-240k_voc.py', (300, 300), 'ssd300_vgg16'),
+    ('ssd_vgg16_1_4', 'SSD300 1/4 VGG16 (ours)',
+     'configs/attention_kd/ssd300_vgg16-1-4_4xb32-240k_voc.py', (300, 300), 'ssd300_vgg16'),
     ('ssd_mnv1_1_2', 'SSD300 1/2 MobileNet (ours)',
-     'configs/attention_kd/ssd300_mobilenet-1-2_voc.py', (300, 300), 'ssd300_vgg16'),
+     'configs/attention_kd/ssd300_mobilenet-1-2_4xb32-240k_voc.py', (300, 300), 'ssd300_vgg16'),
     ('ssd300_vgg16', 'SSD300 VGG16 (mmdet, the teacher)',
-     'configs/attention_kd/ssd300_vgg16_teacher_voc.py', (300, 300), None),
+     'configs/attention_kd/ssd300_vgg16_teacher_8xb8-24e_voc.py', (300, 300), None),
     ('effnet_gfl', 'EfficientNet-Lite1 PAN GFLv2 (ours, Table 2 rows 4-5)', EFFNET_ROW4, (416, 416),
      None),
     # the same detector with ReLU6 (EfficientNet-Lite's activation): what SiLU costs in int8

@@ -55,7 +55,8 @@ FAMILIES = (
 )
 KD_TEACHER = Family('kd_teacher_w32', 'configs/mobile_centernet/mcn_hrnet-w32_teacher_synthetic.py',
                     ('model.backbone.init_cfg=None', ))
-KD = Family('kd_structured', 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_kd_synthetic.py')
+KD = Family('kd_structured', 'configs/mobile_centernet/'
+            'kd_mcn_hrnet-w32-teacher_hrnet-w16-student_cbfl_synthetic.py')
 IMAGE = 'data/synthetic/images/val/000001.jpg'
 
 

@@ -2,7 +2,8 @@
 
     python tools/deploy.py DEPLOY_CFG MODEL_CFG CHECKPOINT IMG [--work-dir DIR] [--device DEV]
     python tools/deploy.py configs/deploy/detection_tensorrt-fp16_static-576x320.py \\
-        configs/mobile_centernet/mcn_hrnet-w16_bdd100k.py epoch_60.pth demo.jpg --work-dir trt
+        configs/mobile_centernet/mcn_hrnet-w16_2xb16-60e_bdd100k.py epoch_60.pth demo.jpg \\
+        --work-dir trt
 
 Needs ``make install-deploy``. Runs mmdeploy's ``torch2onnx`` with mmdet_lite's rewriters and the
 TorchScript exporter (torch 2.13 defaults to dynamo, which bypasses rewriters), checks the ONNX

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Train on several GPUs (or CPU processes, gloo) with torchrun; the interface of mmdet's script.
 #   bash tools/dist_train.sh CONFIG GPUS [tools/train.py options]
-#   bash tools/dist_train.sh configs/effnet_gfl/effnet-gfl_row3_lite1-416-silu-gflv1-amp_coco.py 8 --auto-scale-lr
+#   bash tools/dist_train.sh configs/effnet_gfl/effnet-gfl_row3_lite1-416-silu-gflv1-amp_2xb64-280e_coco.py 8 --auto-scale-lr
 # Several machines: NNODES=2 NODE_RANK=0|1 MASTER_ADDR=<node 0's address> on each, same PORT.
 # A config's auto_scale_lr.base_batch_size is its paper's total batch: with another number of
 # GPUs or batch per GPU, pass --auto-scale-lr so the learning rate follows the total batch.

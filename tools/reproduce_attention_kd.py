@@ -30,6 +30,33 @@ from mmdet_lite.benchmark.ablation import AblationTool, ablation_main
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 AGKD = 'configs/attention_kd/'
 STUDENTS = {'vgg16-1-8': '1/8 VGG16', 'vgg16-1-4': '1/4 VGG16', 'mobilenet-1-2': '1/2 MobileNet'}
+TEACHER = AGKD + 'ssd300_vgg16_teacher_synthetic.py'
+# each student's configs by row: its plain config (scratch, and the one its distilled checkpoints
+# are evaluated with), SimpleDis, AttentionDis and, where it has them, the departures
+CONFIGS = {
+    'vgg16-1-8': {
+        'scratch': AGKD + 'ssd300_vgg16-1-8_synthetic.py',
+        'simpledis': AGKD + 'simpledis_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py',
+        'attentiondis': AGKD + 'attentiondis_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py',
+        'attentiondis-norm':
+            AGKD + 'attentiondis-norm_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py',
+        'attentiondis-lambda160':
+            AGKD + 'attentiondis-lambda160_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py',
+        'attentiondis-norm-lambda15':
+            AGKD + 'attentiondis-norm-lambda15_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py',
+    },
+    'vgg16-1-4': {
+        'scratch': AGKD + 'ssd300_vgg16-1-4_synthetic.py',
+        'simpledis': AGKD + 'simpledis_ssd300_vgg16-teacher_vgg16-1-4-student_synthetic.py',
+        'attentiondis': AGKD + 'attentiondis_ssd300_vgg16-teacher_vgg16-1-4-student_synthetic.py',
+    },
+    'mobilenet-1-2': {
+        'scratch': AGKD + 'ssd300_mobilenet-1-2_synthetic.py',
+        'simpledis': AGKD + 'simpledis_ssd300_vgg16-teacher_mobilenet-1-2-student_synthetic.py',
+        'attentiondis':
+            AGKD + 'attentiondis_ssd300_vgg16-teacher_mobilenet-1-2-student_synthetic.py',
+    },
+}
 
 
 ROW_KEYS = ('teacher', 'scratch', 'simpledis', 'attentiondis', 'attentiondis-norm',
@@ -39,16 +66,14 @@ ROW_KEYS = ('teacher', 'scratch', 'simpledis', 'attentiondis', 'attentiondis-nor
 def runs(student: str, rows: Sequence[str] = ROW_KEYS) -> List[dict]:
     """The rows (``ROW_KEYS``) of ``student``'s table, in order; the runner adds the teacher
     of a distillation row when it is not among them."""
-    name, plain = STUDENTS[student], f'{AGKD}ssd300_{student}_synthetic.py'
+    name, configs = STUDENTS[student], CONFIGS[student]
+    plain = configs['scratch']
     table = dict(
-        teacher=dict(name='VGG16 SSD (teacher)',
-                     config=AGKD + 'ssd300_vgg16_teacher_synthetic.py'),
+        teacher=dict(name='VGG16 SSD (teacher)', config=TEACHER),
         scratch=dict(name=f'{name}, scratch', config=plain),
-        simpledis=dict(name=f'{name} + SimpleDis',
-                       config=f'{AGKD}ssd300_{student}_simpledis_synthetic.py', eval_config=plain,
-                       baseline=f'{name}, scratch'),
-        attentiondis=dict(name=f'{name} + AttentionDis',
-                          config=f'{AGKD}ssd300_{student}_attentiondis_synthetic.py',
+        simpledis=dict(name=f'{name} + SimpleDis', config=configs['simpledis'],
+                       eval_config=plain, baseline=f'{name}, scratch'),
+        attentiondis=dict(name=f'{name} + AttentionDis', config=configs['attentiondis'],
                           eval_config=plain, baseline=f'{name} + SimpleDis'))
     # the departures from the paper's Eq. 5 / lambda_1, where the student has their configs
     variants = {'attentiondis-norm': 'maps normalised over covered cells',
@@ -56,9 +81,8 @@ def runs(student: str, rows: Sequence[str] = ROW_KEYS) -> List[dict]:
                 'attentiondis-norm-lambda15': 'maps normalised over covered cells, lambda_1 15 '
                                               '(SimpleDis scale in training)'}
     for key, label in variants.items():
-        config = f'{AGKD}ssd300_{student}_{key}_synthetic.py'
-        if osp.isfile(osp.join(ROOT, config)):
-            table[key] = dict(name=f'{name} + AttentionDis, {label}', config=config,
+        if key in configs:
+            table[key] = dict(name=f'{name} + AttentionDis, {label}', config=configs[key],
                               eval_config=plain, baseline=f'{name} + SimpleDis')
     return [table[r] for r in ROW_KEYS if r in rows and r in table]
 

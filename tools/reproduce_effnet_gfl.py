@@ -24,35 +24,35 @@ from typing import List, Optional
 from mmdet_lite.benchmark.ablation import AblationTool, ablation_main
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-EG = 'configs/effnet_gfl/effnet-gfl_'
-ROW4 = f'{EG}row4_lite1-416-silu-gflv2-amp-sparse24_synthetic.py'
+EG = 'configs/effnet_gfl/'
+ROW4 = EG + 'effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_synthetic.py'
 ROWS = {
     'teacher': dict(name='Lite3 GFLv2 (LD teacher)',
-                    config=f'{EG}teacher_lite3-416-silu-gflv2_synthetic.py'),
+                    config=EG + 'effnet-gfl_teacher_lite3-416-silu-gflv2_synthetic.py'),
     '1': dict(name='(1) Lite0 320 ReLU6 GFLv1',
-              config=f'{EG}row1_lite0-320-relu6-gflv1_synthetic.py'),
+              config=EG + 'effnet-gfl_row1_lite0-320-relu6-gflv1_synthetic.py'),
     '2': dict(name='(2) Lite1 416 Mish GFLv1',
-              config=f'{EG}row2_lite1-416-mish-gflv1_synthetic.py'),
+              config=EG + 'effnet-gfl_row2_lite1-416-mish-gflv1_synthetic.py'),
     '3': dict(name='(3) Lite1 416 SiLU GFLv1 + AMP',
-              config=f'{EG}row3_lite1-416-silu-gflv1-amp_synthetic.py'),
+              config=EG + 'effnet-gfl_row3_lite1-416-silu-gflv1-amp_synthetic.py'),
     # the paper's claim is GFLv2 over GFLv1 at equal density: row 4 dense vs row 3
     '4-dense': dict(name='(4) without 2:4 sparsity',
-                    config=f'{EG}row4-dense_lite1-416-silu-gflv2-amp_synthetic.py',
+                    config=EG + 'effnet-gfl_row4-dense_lite1-416-silu-gflv2-amp_synthetic.py',
                     baseline='(3) Lite1 416 SiLU GFLv1 + AMP'),
     # the cost of 2:4 sparsity: expected at most level with the dense row (direction -1)
     '4': dict(name='(4) + GFLv2 + 2:4 sparsity', config=ROW4,
               baseline='(4) without 2:4 sparsity', direction=-1),
     '5': dict(name='(5) + localization distillation',
-              config=f'{EG}row5_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py',
+              config=EG + 'ld_effnet-gfl_lite3-teacher_lite1-student_row5_synthetic.py',
               eval_config=ROW4, baseline='(4) + GFLv2 + 2:4 sparsity'),
     '5-positives': dict(
         name='(5) + LD normalised per positive',
-        config=f'{EG}row5-positives_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py',
+        config=EG + 'ld-positives_effnet-gfl_lite3-teacher_lite1-student_row5_synthetic.py',
         eval_config=ROW4, baseline='(4) + GFLv2 + 2:4 sparsity'),
     # a departure: LD per positive at 4x the paper's weight, about DFL's scale after epoch 1
     '5-positives-w1': dict(
         name='(5) + LD normalised per positive, weight 1',
-        config=f'{EG}row5-positives-w1_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py',
+        config=EG + 'ld-positives-w1_effnet-gfl_lite3-teacher_lite1-student_row5_synthetic.py',
         eval_config=ROW4, baseline='(4) + GFLv2 + 2:4 sparsity'),
 }
 

@@ -18,6 +18,27 @@ from typing import List, Optional
 from mmdet_lite.benchmark.ablation import AblationTool, ablation_main
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+RDL = 'configs/refinedet_lite/'
+# the synthetic config of each Table 3 row
+CONFIGS = {
+    'a': RDL + 'refinedet-lite_res2netlite72-resblock_conv3x3head_synthetic.py',
+    'b': RDL + 'refinedet-lite_res2netlite72_conv3x3head_synthetic.py',
+    'c': RDL + 'refinedet-lite_res2netlite72_synthetic.py',
+    'd': RDL + 'refinedet-lite_res2netlite72_softnms_synthetic.py',
+    'e': RDL + 'refinedet-lite_res2netlite72_softnms-clsw_synthetic.py',
+    'f': RDL + 'refinedet-lite_res2netlite72_softnms-iouguided_synthetic.py',
+    'g': RDL + 'refinedet-lite_res2netlite72_softnms-mtl_synthetic.py',
+    'h': RDL + 'refinedet-lite_res2netlite72_softnms-giou_synthetic.py',
+    'i': RDL + 'refinedet-lite_res2netlite72_softnms-giou-clsw_synthetic.py',
+    'j': RDL + 'refinedet-lite_res2netlite72_softnms-giou-iouguided_synthetic.py',
+    'k': RDL + 'refinedet-lite_res2netlite72_softnms-giou-mtl_synthetic.py',
+    'l': RDL + 'refinedet-lite_res2netlite72_softnms-giou-clsw-iouguided_synthetic.py',
+    'l-target': RDL + 'refinedet-lite_res2netlite72_softnms-giou-clswtarget-iouguided_synthetic.py',
+    'm': RDL + 'refinedet-lite_res2netlite72_softnms-giou-clsw-iouguided-mtl_synthetic.py',
+    'n': RDL + 'refinedet-lite_res2netlite72_softnms-giou-clsw-mtl_synthetic.py',
+    'o': RDL + 'refinedet-lite-pp_res2netlite72_synthetic.py',
+    'o-target': RDL + 'refinedet-lite-pp_res2netlite72_clswtarget_synthetic.py',
+}
 ROWS = {
     'a': 'baseline: ResBlocks, 3x3 convs', 'b': 'Res2Blocks, 3x3 convs',
     'c': 'RefineDetLite (basic)', 'd': '(c) + soft-NMS', 'e': '(d) + class weights',
@@ -38,7 +59,7 @@ BASELINES = {'b': 'a', 'c': 'b', 'd': 'c', 'e': 'd', 'f': 'd', 'g': 'd', 'h': 'd
 
 def runs(rows: List[str]) -> List[dict]:
     return [dict(name=f'({r}) {ROWS[r]}',
-                 config=f'configs/refinedet_lite/refinedet-lite_table3-{r}_synthetic.py',
+                 config=CONFIGS[r],
                  baseline=(f'({BASELINES[r]}) {ROWS[BASELINES[r]]}' if r in BASELINES
                            else None))
             for r in rows]

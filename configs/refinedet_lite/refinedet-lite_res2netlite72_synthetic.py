@@ -1,4 +1,4 @@
-# RefineDetLite (basic) on the built-in synthetic benchmark, CPU-sized: 288x160 with SSD's
+# RefineDetLite (basic, Table 3 row (c)) on the built-in synthetic benchmark, CPU-sized: 288x160 with SSD's
 # augmentation (maps 18x10, 9x5, 5x3, 3x2), anchors 16-128 px for its small objects, 4 classes,
 # Adam, 4 epochs from a pre-trained backbone.
 _base_ = [

@@ -111,6 +111,7 @@ def test_shape_not_divisible_by_stride(tmp_path, student_ckpt):
 
 
 def test_kd_config_is_pointed_to_the_student(tmp_path, student_ckpt):
-    kd = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_kd_synthetic.py')
+    kd = osp.join(REPO_ROOT, 'configs/mobile_centernet',
+                  'kd_mcn_hrnet-w32-teacher_hrnet-w16-student_cbfl_synthetic.py')
     with pytest.raises(ExportError, match='plain student config'):
         export_onnx(kd, student_ckpt, SHAPE, str(tmp_path / 'x.onnx'))

@@ -19,7 +19,7 @@ from mmengine.registry import Registry
 from projects_tests.conftest import REPO_ROOT
 
 RECIPE = osp.join(REPO_ROOT, 'configs/imagenet/hrnet-w16_4xb32_in1k.py')
-STUDENT = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_bdd100k.py')
+STUDENT = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_2xb16-60e_bdd100k.py')
 
 REFERENCES = osp.join(sys.prefix, 'test-references')
 pytestmark = pytest.mark.skipif(

@@ -408,8 +408,9 @@ def test_tensorrt_backend_with_a_fake_engine(named, tmp_path, capsys, monkeypatc
 
 
 @pytest.mark.parametrize('config', [
-    'configs/effnet_gfl/effnet-gfl_row1_lite0-320-relu6-gflv1_coco.py',  # letterbox, Pad 114
-    'configs/mobile_centernet/mcn_hrnet-w16_bdd100k.py'])  # stretch to 576x320
+    # letterbox, Pad 114
+    'configs/effnet_gfl/effnet-gfl_row1_lite0-320-relu6-gflv1_2xb64-280e_coco.py',
+    'configs/mobile_centernet/mcn_hrnet-w16_2xb16-60e_bdd100k.py'])  # stretch to 576x320
 def test_preprocessing_is_the_config_test_pipeline(config, tmp_path):
     """The deploy info's pre-processing gives, bit for bit, the input tensor and scale factor
     that mmdet's test pipeline and tools/test_deployed.py give, for an odd-sized image."""

@@ -27,7 +27,7 @@ from projects_tests.models.losses.test_attention_imitation_loss import naive_att
 
 CFG_DIR = osp.join(REPO_ROOT, 'configs/attention_kd')
 STUDENT = osp.join(CFG_DIR, 'ssd300_vgg16-1-8_synthetic.py')
-ATT = osp.join(CFG_DIR, 'ssd300_vgg16-1-8_attentiondis_synthetic.py')
+ATT = osp.join(CFG_DIR, 'attentiondis_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py')
 SIZE = (128, 224)
 
 
@@ -205,8 +205,8 @@ def test_simpledis_uses_uniform_weights(teacher):
         ref = model.loss_distill([a(f) for a, f in zip(model.adapters, feats, strict=True)],
                                  t_feats, None)
     assert losses['loss_distill'].item() == pytest.approx(ref.item(), rel=1e-4)
-    assert Config.fromfile(osp.join(CFG_DIR, 'ssd300_vgg16-1-8_simpledis_synthetic.py')
-                           ).model.attention is False
+    simpledis = 'simpledis_ssd300_vgg16-teacher_vgg16-1-8-student_synthetic.py'
+    assert Config.fromfile(osp.join(CFG_DIR, simpledis)).model.attention is False
 
 
 def test_guided_levels_subset(teacher):

@@ -20,7 +20,7 @@ from projects_tests.conftest import CLASSES, REPO_ROOT
 
 CFG_DIR = osp.join(REPO_ROOT, 'configs/effnet_gfl')
 ROW4 = osp.join(CFG_DIR, 'effnet-gfl_row4_lite1-416-silu-gflv2-amp-sparse24_synthetic.py')
-ROW5 = osp.join(CFG_DIR, 'effnet-gfl_row5_lite1-416-silu-gflv2-amp-sparse24-ld_synthetic.py')
+ROW5 = osp.join(CFG_DIR, 'ld_effnet-gfl_lite3-teacher_lite1-student_row5_synthetic.py')
 TEACHER = osp.join(CFG_DIR, 'effnet-gfl_teacher_lite3-416-silu-gflv2_synthetic.py')
 SIZE = (96, 160)
 

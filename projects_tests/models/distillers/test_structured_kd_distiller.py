@@ -16,7 +16,8 @@ from mmdet_lite.models.distillers import DistillationError
 from projects_tests.conftest import CLASSES, REPO_ROOT, run_dist_train
 
 STUDENT = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py')
-KD = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_kd_synthetic.py')
+KD = osp.join(REPO_ROOT, 'configs/mobile_centernet',
+              'kd_mcn_hrnet-w32-teacher_hrnet-w16-student_cbfl_synthetic.py')
 
 
 def write_teacher(tmp_path, name='teacher', classes=CLASSES, head=None, backbone=None):

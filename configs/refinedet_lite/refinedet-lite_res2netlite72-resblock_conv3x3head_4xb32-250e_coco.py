@@ -1,0 +1,7 @@
+# RefineDetLite Table 3 row (a) on COCO: Baseline: ResNet bottleneck blocks instead of Res2Blocks, 3x3 convs instead of Light-heads (paper, COCO: 24.7 AP).
+# Data: COCO 2017 in data/coco/ (train2017/, val2017/, annotations/instances_{train,val}2017.json).
+# Schedule: 250 epochs, SGD lr 0.004, linear warm-up over 500 iterations, /10 at 150, 200 epochs.
+# Trained on 4 GPUs x 32 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 4`; with another total batch, add --auto-scale-lr.
+_base_ = './refinedet-lite_res2netlite72_4xb32-250e_coco.py'
+model = dict(backbone=dict(block='res'), bbox_head=dict(head='conv3x3'))

@@ -1,0 +1,3 @@
+# RefineDetLite Table 3 row (j) on the built-in synthetic benchmark: (h) + IoU-guided loss, Eq. (3)-(4) (paper, COCO: 28.6 AP).
+_base_ = './refinedet-lite_res2netlite72_softnms-giou_synthetic.py'
+model = dict(bbox_head=dict(loss_odm_cls=dict(iou_guided=True, alpha=0.25, beta=0.9)))

@@ -1,0 +1,8 @@
+# RefineDetLite Table 3 row (d) on COCO: (c) + soft-NMS (paper, COCO: 27.2 AP).
+# Data: COCO 2017 in data/coco/ (train2017/, val2017/, annotations/instances_{train,val}2017.json).
+# Schedule: 250 epochs, SGD lr 0.004, linear warm-up over 500 iterations, /10 at 150, 200 epochs.
+# Trained on 4 GPUs x 32 images (auto_scale_lr.base_batch_size = 128):
+# `bash tools/dist_train.sh CONFIG 4`; with another total batch, add --auto-scale-lr.
+_base_ = './refinedet-lite_res2netlite72_4xb32-250e_coco.py'
+model = dict(test_cfg=dict(nms=dict(_delete_=True, type='soft_nms', iou_threshold=0.45,
+                                    sigma=0.5, method='gaussian', min_score=0.001)))

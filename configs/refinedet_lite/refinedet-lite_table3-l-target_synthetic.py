@@ -1,4 +1,0 @@
-# Row (l) with the second reading of Eq. (2): each anchor's loss weighted by its target class's
-# w (background 1) instead of w_i on every soft-target entry (see IoUGuidedCrossEntropyLoss).
-_base_ = './refinedet-lite_table3-l_synthetic.py'
-model = dict(bbox_head=dict(loss_odm_cls=dict(class_weight_mode='target')))
