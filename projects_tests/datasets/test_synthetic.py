@@ -229,7 +229,7 @@ def test_cli(tmp_path):
 def test_module_does_not_import_heavy_frameworks():
     code = LOAD_BY_PATH + (
         'assert sorted(n for n in sys.modules if n.startswith("s.")) == '
-        '["s.coco_writer", "s.scene", "s.sprites"]\n'
+        '["s.coco_writer", "s.distractors", "s.scene", "s.sprites"]\n'
         'print(sorted(m for m in ("torch", "mmcv", "mmdet", "mmengine") if m in sys.modules))\n'
     )
     result = subprocess.run(
