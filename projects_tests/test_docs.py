@@ -27,7 +27,7 @@ from projects_tests.conftest import REPO_ROOT
 
 FENCE = re.compile(r'^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$', re.S | re.M)
 INLINE = re.compile(r'(`+)(?!`)(.+?)(?<!`)\1(?!`)', re.S)
-PATH = re.compile(r'(?<![\w./-])((?:configs|tools)/(?:\{[^{}\s]*\}|[^\s`\'"()|;,:{}])+?'
+PATH = re.compile(r'(?<![\w./-])(?:\./)?((?:configs|tools)/(?:\{[^{}\s]*\}|[^\s`\'"()|;,:{}])+?'
                   r'\.(?:py|sh))(?![\w/-]|\.\w)')
 PLACEHOLDER = re.compile(r'[A-Z]{2,}|[*<>\[\]$]|\.\.\.|…')
 PYTHON = re.compile(r'^(?:\S*/)?python(?:3(?:\.\d+)?)?$')
@@ -95,6 +95,7 @@ def commands(path: str, root: str) -> Iterator[Command]:
                 words = words[1:]  # VAR=value, sudo, time before the command
             if not words:
                 continue
+            words = [w[2:] if w.startswith('./tools/') else w for w in words]
             is_tool = PYTHON.match(words[0]) and len(words) > 1 and words[1].startswith('tools/')
             if words[0] in ('make', 'mim') or is_tool:
                 yield Command(f'{rel}:{lineno}', tuple(words))
