@@ -17,7 +17,7 @@ DEMO_CONFIG ?= configs/effnet_gfl/effnet-gfl_row4-dense_lite1-416-silu-gflv2-amp
 DEMO_DIR := work_dirs/demo
 PYTEST_ARGS ?=
 
-.PHONY: install install-deploy demo test lint format pretrain-mcn pretrain-mcn-teacher pretrain-rdl pretrain-agkd pretrain-effnet ablation-mcn ablation-agkd ablation-rdl ablation-effnet benchmark-kd check-gpu benchmark-amp imagenet-effnet
+.PHONY: install install-deploy demo test docs-check lint format pretrain-mcn pretrain-mcn-teacher pretrain-rdl pretrain-agkd pretrain-effnet ablation-mcn ablation-agkd ablation-rdl ablation-effnet benchmark-kd check-gpu benchmark-amp imagenet-effnet
 
 install:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -141,6 +141,13 @@ benchmark-amp: install
 
 test: install
 	$(PY) -m pytest projects_tests $(PYTEST_ARGS)
+
+# The docs' commands (README.md, docs/**/*.md, configs/*/README.md): the configs, tools and make
+# targets they name exist, every documented tool answers --help, mim search reads the model
+# index; and the chart tool's tests. Seconds, in the .venv of `make install` (not rebuilt here)
+docs-check:
+	@test -x $(PY) || { echo "$(PY) not found: run make install first"; exit 1; }
+	$(PY) -m pytest projects_tests/test_docs.py projects_tests/tools/test_plot_tradeoff.py $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .
