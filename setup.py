@@ -1,7 +1,10 @@
-"""Build hook: ship configs/, tools/ and checkpoints/ inside the package as ``mmdet_lite/.mim``.
+"""Build hook: ship configs/, tools/, checkpoints/ and model-index.yml inside the package as
+``mmdet_lite/.mim``.
 
 `mim train mmdet_lite CONFIG` looks for ``<package>/.mim/tools/train.py`` and searches the installed
-package for CONFIG by basename (the MMYOLO layout). Copying at build time keeps one source of truth.
+package for CONFIG by basename (the MMYOLO layout); `mim search mmdet_lite` reads
+``<package>/.mim/model-index.yml``, which imports ``configs/*/metafile.yml`` (shipped with
+configs/). Copying at build time keeps one source of truth.
 
 Only the shipped checkpoints go in: the git-tracked ``checkpoints/*.pth`` in a git checkout of this
 project, else (an sdist) the ones ``checkpoints/shipped.txt`` lists. The pre-trainings a checkout
@@ -18,6 +21,7 @@ from setuptools.command.build_py import build_py
 from setuptools.command.sdist import sdist
 
 MIM_DIRS = ('configs', 'tools', 'checkpoints')  # checkpoints: the small shipped backbones
+MIM_FILES = ('model-index.yml',)  # the model index `mim search` reads
 SHIPPED_LIST = os.path.join('checkpoints', 'shipped.txt')  # for builds outside a git checkout
 NOT_SHIPPED_TOOLS = ('dev',)  # tools/dev: maintenance scripts for a git checkout
 
@@ -72,6 +76,8 @@ class BuildPyWithMim(build_py):
                 continue
             shutil.copytree(src, dst, ignore=ignore_in(
                 src, NOT_SHIPPED_TOOLS if name == 'tools' else ()))
+        for name in MIM_FILES:
+            shutil.copy2(os.path.join(here, name), os.path.join(mim_root, name))
 
 
 class SdistShipped(sdist):

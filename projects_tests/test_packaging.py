@@ -1,5 +1,6 @@
 """The package ships the git-tracked checkpoints only, not every ``.pth`` a checkout holds (a
-checkout where ``make pretrain-*`` ran has up to 190 MB more of them)."""
+checkout where ``make pretrain-*`` ran has up to 190 MB more of them), and the model index
+`mim search` reads."""
 
 import os
 import os.path as osp
@@ -73,6 +74,20 @@ def test_wheel_ships_the_tracked_checkpoints_only(tmp_path, with_git):
     assert MIM + 'configs/_base_/synthetic_pretrain.py' in names
     assert MIM + 'tools/train.py' in names
     assert not [n for n in names if n.startswith(MIM + 'tools/dev/')]
+    check_wheel_model_index(osp.join(out, wheel), names, str(tmp_path / 'unpacked'))
+
+
+def check_wheel_model_index(wheel: str, names: list, dst: str) -> None:
+    """The wheel ships ``mmdet_lite/.mim/model-index.yml`` and the metafiles it imports, and
+    modelindex (what `mim search mmdet_lite` uses) reads as many models there as in the checkout."""
+    from modelindex.load_model_index import load
+    index = [n for n in names if n == MIM + 'model-index.yml'
+             or (n.startswith(MIM + 'configs/') and n.endswith('/metafile.yml'))]
+    assert MIM + 'model-index.yml' in index and len(index) > 1, index
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(dst, members=index)
+    shipped = load(osp.join(dst, MIM, 'model-index.yml'))
+    assert len(shipped.models) == len(load(osp.join(REPO_ROOT, 'model-index.yml')).models)
 
 
 @pytest.mark.skipif(not IS_GIT, reason='copies the tree git lists')
@@ -90,4 +105,5 @@ def test_sdist_ships_the_tracked_checkpoints_only(tmp_path):
     ckpts = sorted(n[len('checkpoints/'):] for n in names if n.startswith('checkpoints/'))
     assert ckpts == sorted(['shipped.txt', *shipped_list()])
     assert 'configs/_base_/synthetic_pretrain.py' in names
+    assert 'model-index.yml' in names and 'configs/effnet_gfl/metafile.yml' in names
     assert not [n for n in names if n.startswith('tools/dev/')]
