@@ -13,8 +13,10 @@ MMCV_VERSION := 2.1.0
 # fp32, README): the family whose every class passes AP@0.5 0.10 in budget; the Mobile CenterNet
 # student (8 min, bicycle under 0.10) is
 # `make demo DEMO_CONFIG=configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py`
-DEMO_CONFIG ?= configs/effnet_gfl/effnet-gfl_row4-dense_lite1-416-silu-gflv2-amp_synthetic.py
-DEMO_DIR := work_dirs/demo
+DEFAULT_DEMO_CONFIG := configs/effnet_gfl/effnet-gfl_row4-dense_lite1-416-silu-gflv2-amp_synthetic.py
+DEMO_CONFIG ?= $(DEFAULT_DEMO_CONFIG)
+# a work dir belongs to one config: another DEMO_CONFIG gets its own
+DEMO_DIR ?= $(if $(filter $(DEFAULT_DEMO_CONFIG),$(DEMO_CONFIG)),work_dirs/demo,work_dirs/demo_$(basename $(notdir $(DEMO_CONFIG))))
 PYTEST_ARGS ?=
 
 .PHONY: install install-deploy demo test docs-check lint format pretrain-mcn pretrain-mcn-teacher pretrain-rdl pretrain-agkd pretrain-effnet ablation-mcn ablation-agkd ablation-rdl ablation-effnet benchmark-kd check-gpu benchmark-amp imagenet-effnet
