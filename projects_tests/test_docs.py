@@ -281,22 +281,21 @@ def test_mim_search_reads_the_checkouts_model_index(tmp_path, monkeypatch):
     assert [c for c in configs if not osp.isfile(osp.join(REPO_ROOT, c))] == []
 
 
-def test_mim_search_of_the_installed_package():
+def test_mim_search_of_the_installed_package(tmp_path):
     """The real command line, as the docs show it: ``mim search mmdet_lite`` reads the installed
-    package's .mim/model-index.yml."""
+    package's .mim/model-index.yml (run outside the checkout, whose sources would shadow the
+    installed package)."""
     if not osp.isfile(osp.join(REPO_ROOT, 'model-index.yml')):
         pytest.skip('no model-index.yml in the checkout: mim search has nothing to list')
     mim = osp.join(osp.dirname(sys.executable), 'mim')
     if not osp.isfile(mim):
         pytest.skip(f'no mim beside {sys.executable}')
-    from mim.utils import get_installed_path
-    installed = osp.join(get_installed_path('mmdet_lite'), '.mim', 'model-index.yml')
-    assert osp.isfile(installed), (
-        f'{installed} is missing: the package must ship model-index.yml in mmdet_lite/.mim '
-        '(setup.py) and be reinstalled (make install) for `mim search mmdet_lite`')
     run = subprocess.run([mim, 'search', 'mmdet_lite'], capture_output=True, text=True,
-                         timeout=120)
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+                         timeout=120, cwd=tmp_path)
+    fix = ('the installed package must ship model-index.yml in mmdet_lite/.mim (setup.py); '
+           'reinstall with make install. ')
+    assert run.returncode == 0, fix + run.stdout[-2000:] + run.stderr[-2000:]
+    assert 'kd_mcn_hrnet-w32-teacher_hrnet-w16-student_cbfl_synthetic' in run.stdout, fix
 
 
 def test_the_check_can_fail(tmp_path):
