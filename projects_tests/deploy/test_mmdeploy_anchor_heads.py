@@ -131,9 +131,25 @@ def test_every_tensorrt_deploy_config_is_exercised():
 
 
 @pytest.mark.parametrize('deploy', sorted(TRT_CONFIGS))
-def test_tensorrt_deploy_config_at_the_training_size(tmp_path, deploy):
-    """The TensorRT trace of the family's graph at its deploy config's size: that input shape,
-    the TensorRT 8.2 check after ``make_trt_ready``, fixed-size outputs in onnxruntime."""
+def test_tensorrt_deploy_config_fits_its_family(deploy):
+    """Each TensorRT deploy config: its ONNX input size is the engine's (min = opt = max) and a
+    multiple of its family's stride (tools/deploy.py refuses others)."""
+    from mmengine.config import Config
+
+    from mmdet_lite.export import model_stride
+    key, (h, w) = TRT_CONFIGS[deploy]
+    cfg = Config.fromfile(osp.join(DEPLOY, deploy))
+    assert list(cfg.onnx_config.input_shape) == [w, h]
+    shapes = cfg.backend_config.model_inputs[0].input_shapes.input
+    assert shapes.min_shape == shapes.opt_shape == shapes.max_shape == [1, 3, h, w]
+    stride = model_stride(load_detector(osp.join(REPO_ROOT, CONFIGS[key][0]), None)[0])
+    assert h % stride == 0 and w % stride == 0
+
+
+def test_tensorrt_deploy_config_traces_at_its_size(tmp_path):
+    """The TensorRT trace of a family's graph at its deploy config's size (the same code path for
+    every TensorRT config; the smallest one is traced): that input shape, the TensorRT 8.2
+    check after ``make_trt_ready``, fixed-size outputs in onnxruntime."""
     import cv2
     import onnx
     import onnxruntime as ort
@@ -141,6 +157,7 @@ def test_tensorrt_deploy_config_at_the_training_size(tmp_path, deploy):
     from mmengine.config import Config
 
     from mmdet_lite.deploy import allow_tensorrt_export_on_cpu, make_trt_ready
+    deploy = 'detection_tensorrt-fp16_static-300x300.py'
     key, (h, w) = TRT_CONFIGS[deploy]
     config, scale, _ = CONFIGS[key]
     config = osp.join(REPO_ROOT, config)
