@@ -85,8 +85,9 @@ def plan(root: str) -> List[Tuple[str, str, List[str]]]:
                train_cmd(KD, wd, (f'model.teacher.checkpoint={teacher}', ))),
               # a distillation checkpoint loads into the plain student config
               (KD.name, 'tools/test.py (student config)',
-               [PY, 'tools/test.py', FAMILIES[0].config, osp.join(wd, 'epoch_1.pth'),
-                '--work-dir', wd, '--cfg-options', *TINY])]
+               # (its own work dir: the KD run's belongs to the KD config)
+              [PY, 'tools/test.py', FAMILIES[0].config, osp.join(wd, 'epoch_1.pth'),
+                '--work-dir', osp.join(wd, 'test_student'), '--cfg-options', *TINY])]
     return steps
 
 
