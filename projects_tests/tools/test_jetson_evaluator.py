@@ -492,3 +492,15 @@ def test_test_deployed_reads_the_files_own_description(exported, tmp_path):
                       str(tmp_path / 'bare.json')]) == 0
     theirs = json.loads((tmp_path / 'bare.json').read_text())
     assert next(iter(theirs.values()))['coco/bbox_mAP_50'] > 0.2
+
+
+def test_ground_truth_rule_is_the_datasets():
+    """The evaluator keeps its own copy of the ground-truth box rule (it runs without
+    mmdet_lite); it must keep exactly the boxes check_coco_box keeps."""
+    from mmdet_lite.datasets.coco_box import CLIPPED, OK, check_coco_box
+    usable = jetson('engine_coco').usable_box
+    cases = [[1, 2, 3, 4], [0, 0, 64, 48], [-5, -5, 10, 10], [60, 40, 20, 20], [70, 10, 5, 5],
+             [10, 10, 0, 5], [10, 10, -3, 5], [63.5, 10, 5, 5], [float('nan'), 1, 2, 2],
+             [1, 1, float('inf'), 2], [1, 2, 3], 'box', [1, 'a', 2, 2], None]
+    for box in cases:
+        assert usable(box, 64, 48) == (check_coco_box(box, 64, 48)[0] in (OK, CLIPPED)), box
