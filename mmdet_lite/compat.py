@@ -89,6 +89,36 @@ def _atomic_checkpoint_writes() -> None:
     runner.save_checkpoint = atomic(runner.save_checkpoint)
 
 
+def _config_index_cache() -> None:
+    from mmengine.config import utils
+    lookup = utils._get_cfg_metainfo
+    if getattr(lookup, '_mmdet_lite_patched', False):
+        return
+
+    @functools.cache
+    def index(package_path: str) -> dict:
+        """Config name -> its model entry, over every metafile of the package's model index
+        (the first entry of a name wins, as in mmengine)."""
+        found: dict = {}
+        meta_index = utils.load(utils.osp.join(package_path, '.mim', 'model-index.yml'))
+        for meta_path in meta_index['Import']:
+            meta = utils.load(utils.osp.join(package_path, '.mim', meta_path))
+            for model in meta['Models']:
+                if 'Config' in model:
+                    found.setdefault(model['Config'].partition('/')[-1], model)
+        return found
+
+    @functools.wraps(lookup)
+    def cached(package_path: str, cfg_path: str) -> dict:
+        models = index(package_path)
+        if cfg_path not in models:  # mmengine then reads it as a `_base_` file
+            raise ValueError(f'{cfg_path} is not in the model index of {package_path}')
+        return models[cfg_path]
+
+    cached._mmdet_lite_patched = True
+    utils._get_cfg_metainfo = cached
+
+
 PATCHES: list[Patch] = [
     Patch(
         name='weights-only checkpoint loading',
@@ -120,6 +150,14 @@ PATCHES: list[Patch] = [
             'mid-write leaves a truncated file with the final name. The Runner module\'s '
             'save_checkpoint writes FILE.part and renames it (mmdet_lite.utils.work_dir.atomic).',
         apply=_atomic_checkpoint_writes),
+    Patch(
+        name='config index read once',
+        targets={'mmengine': '>=0.10,<0.11'},
+        why="mmengine's Config reads every `mmdet::` base (`_base_` files included) by first "
+            "looking the name up in the package's model index, which parses all of its metafiles "
+            '(about 100 YAML files for mmdet) on every lookup: most of the time of loading a '
+            'config. The index is read once per package and process.',
+        apply=_config_index_cache),
 ]
 
 _STATUS: dict[str, bool] = {}

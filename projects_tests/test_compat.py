@@ -42,3 +42,20 @@ def test_patches_are_idempotent():
     init = SSDHead.__init__
     apply_patches('core')
     assert SSDHead.__init__ is init
+
+
+def test_config_index_lookup_equals_mmengines():
+    """The cached model-index lookup answers as mmengine's own reading: a listed config's entry,
+    and ValueError for any other name (mmengine then reads the file from the package's configs;
+    0.10.7 looks names up without their `.py`, so that is every name it asks for)."""
+    from mmengine.config import utils
+    from mmengine.utils import get_installed_path
+    lookup = utils._get_cfg_metainfo
+    assert lookup._mmdet_lite_patched
+    mmdet_path = get_installed_path('mmdet')
+    for name in ('ssd/ssd300_coco.py', 'gfl/gfl_r50_fpn_1x_coco.py'):
+        assert lookup(mmdet_path, name) == lookup.__wrapped__(mmdet_path, name)
+    for name in ('_base_/default_runtime', 'ssd/ssd300_coco'):
+        for lookup_of in (lookup, lookup.__wrapped__):
+            with pytest.raises(ValueError):
+                lookup_of(mmdet_path, name)
