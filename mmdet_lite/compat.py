@@ -119,6 +119,27 @@ def _config_index_cache() -> None:
     utils._get_cfg_metainfo = cached
 
 
+def _config_text_formatted_once() -> None:
+    from mmengine.config import config
+    format_code = config.FormatCode
+    if getattr(format_code, '_mmdet_lite_patched', False):
+        return
+
+    @functools.lru_cache(maxsize=32)
+    def formatted(text: str, style: tuple, options: tuple) -> tuple:
+        return format_code(text, style_config=dict(style), **dict(options))
+
+    @functools.wraps(format_code)
+    def format_once(text: str, style_config: dict | None = None, **kwargs) -> tuple:  # noqa: ANN003
+        if not isinstance(style_config, dict):  # a style file or name: not memoised
+            return format_code(text, style_config=style_config, **kwargs)
+        return formatted(text, tuple(sorted(style_config.items())), tuple(sorted(kwargs.items())))
+
+    format_once.cache_info = formatted.cache_info
+    format_once._mmdet_lite_patched = True
+    config.FormatCode = format_once
+
+
 PATCHES: list[Patch] = [
     Patch(
         name='weights-only checkpoint loading',
@@ -158,6 +179,14 @@ PATCHES: list[Patch] = [
             '(about 100 YAML files for mmdet) on every lookup: most of the time of loading a '
             'config. The index is read once per package and process.',
         apply=_config_index_cache),
+    Patch(
+        name='config text formatted once',
+        targets={'mmengine': '>=0.10,<0.11', 'yapf': '>=0.40.2'},
+        why="mmengine's Config.pretty_text formats the whole config with yapf (about 1-2 s for a "
+            "detector's config) each time it is asked: when the Runner logs and dumps the config "
+            'and in the meta of every checkpoint it saves. yapf is a pure function of the text '
+            'and style, so its result is memoised (32 texts).',
+        apply=_config_text_formatted_once),
 ]
 
 _STATUS: dict[str, bool] = {}

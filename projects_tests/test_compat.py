@@ -59,3 +59,19 @@ def test_config_index_lookup_equals_mmengines():
         for lookup_of in (lookup, lookup.__wrapped__):
             with pytest.raises(ValueError):
                 lookup_of(mmdet_path, name)
+
+
+
+
+def test_config_text_is_formatted_once(monkeypatch):
+    """pretty_text runs yapf once per text; the memoised text is mmengine's own output."""
+    from mmengine.config import Config, config
+    format_once = config.FormatCode
+    cfg = Config(dict(model=dict(type='X', depth=[1, 2, 3], name='unique-7f3a'), seed=7))
+    before = format_once.cache_info()
+    text = cfg.pretty_text
+    assert cfg.pretty_text == text
+    after = format_once.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
+    monkeypatch.setattr(config, 'FormatCode', format_once.__wrapped__)  # yapf itself
+    assert cfg.pretty_text == text
