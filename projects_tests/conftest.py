@@ -6,6 +6,7 @@ import json
 import os
 import os.path as osp
 import re
+import sys
 from types import ModuleType
 
 import cv2
@@ -88,6 +89,14 @@ def load_tool(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def tool_main(name: str, argv: list, monkeypatch):  # noqa: ANN201
+    """Run ``tools/NAME.py``'s ``main`` in-process with ``argv`` on its command line (the tools'
+    start in a fresh interpreter is tested once, by ``test_end_to_end.py``'s ``mim`` runs)."""
+    module = load_tool(name)
+    monkeypatch.setattr(sys, 'argv', [f'{name}.py', *argv])
+    return module.main()
 
 
 # a few iterations of batch 2 in one epoch, loaders in the main process (torchrun tests)

@@ -1,15 +1,13 @@
 """The TensorRT 8.2 parser check fails a graph with each kind of violation, by node name."""
 
-import os.path as osp
-import subprocess
-import sys
 
 import numpy as np
 import onnx
+import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from mmdet_lite.export.trt_checker import TRT82_SUPPORTED, TRT82_UNSUPPORTED, check_trt
-from projects_tests.conftest import REPO_ROOT
+from projects_tests.conftest import tool_main
 
 
 def bad_graph(opset=11):
@@ -75,12 +73,12 @@ def test_table_matches_the_8_2_reference():
     assert not set(TRT82_SUPPORTED) & TRT82_UNSUPPORTED
 
 
-def test_cli_exit_code(tmp_path):
+def test_cli_exit_code(tmp_path, monkeypatch, capsys):
     path = str(tmp_path / 'bad.onnx')
     onnx.save(bad_graph(), path)
-    proc = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools', 'check_trt.py'), path],
-                          capture_output=True, text=True)
-    assert proc.returncode == 1 and 'VIOLATION reciprocal (Reciprocal)' in proc.stdout
+    with pytest.raises(SystemExit) as exc:
+        tool_main('check_trt', [path], monkeypatch)
+    assert exc.value.code == 1 and 'VIOLATION reciprocal (Reciprocal)' in capsys.readouterr().out
 
 
 def test_explicit_quantization_rules():

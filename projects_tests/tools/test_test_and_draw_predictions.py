@@ -2,7 +2,6 @@
 never write over their inputs."""
 
 import os.path as osp
-import sys
 
 import cv2
 import numpy as np
@@ -14,17 +13,10 @@ from mmengine.registry import init_default_scope
 
 import mmdet_lite  # noqa: F401
 from mmdet_lite.datasets import DatasetError
-from projects_tests.conftest import REPO_ROOT, load_tool
+from projects_tests.conftest import REPO_ROOT, tool_main
 
 CONFIG = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_synthetic.py')
 OTHER = osp.join(REPO_ROOT, 'configs/effnet_gfl/effnet-gfl_row1_lite0-320-relu6-gflv1_synthetic.py')
-
-
-def tool_main(name, argv, monkeypatch):
-    """Run ``tools/NAME``'s ``main`` in-process with ``argv``."""
-    module = load_tool(name[:-3])
-    monkeypatch.setattr(sys, 'argv', [name, *argv])
-    return module.main()
 
 
 @pytest.fixture(scope='module')
@@ -39,7 +31,7 @@ def other_ckpt(tmp_path_factory):
 def test_test_py_refuses_another_architecture(tmp_path, other_ckpt, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no data here: a run that got past the check would need it
     with pytest.raises(SystemExit) as exc:
-        tool_main('test.py', [CONFIG, other_ckpt, '--work-dir', str(tmp_path / 'wd')],
+        tool_main('test', [CONFIG, other_ckpt, '--work-dir', str(tmp_path / 'wd')],
                   monkeypatch)
     err = str(exc.value)
     assert f"error: Checkpoint '{other_ckpt}' does not fit the model of {CONFIG}" in err
@@ -47,14 +39,14 @@ def test_test_py_refuses_another_architecture(tmp_path, other_ckpt, monkeypatch)
     assert 'wrong config for this checkpoint' in err and '--allow-partial' in err
     # the opt-out goes past the check, on to the test set (absent in this directory)
     with pytest.raises(DatasetError, match='instances_val.json'):
-        tool_main('test.py', [CONFIG, other_ckpt, '--allow-partial', '--work-dir',
+        tool_main('test', [CONFIG, other_ckpt, '--allow-partial', '--work-dir',
                               str(tmp_path / 'wd')], monkeypatch)
 
 
 def draw(argv, monkeypatch):
     """tools/draw_predictions.py in-process; its exit message."""
     with pytest.raises(SystemExit) as exc:
-        tool_main('draw_predictions.py', argv, monkeypatch)
+        tool_main('draw_predictions', argv, monkeypatch)
     return str(exc.value)
 
 

@@ -4,8 +4,6 @@ num_classes that contradict the data are refused before anything runs."""
 import errno
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 from mmengine.config import Config
@@ -14,7 +12,7 @@ import mmdet_lite  # noqa: F401
 from mmdet_lite.datasets import DatasetError
 from mmdet_lite.utils.config_checks import check_num_classes
 from mmdet_lite.utils.work_dir import WorkDirError, atomic, check_work_dir, check_writable
-from projects_tests.conftest import REPO_ROOT
+from projects_tests.conftest import REPO_ROOT, tool_main
 
 W16 = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_cbfl_synthetic.py')
 W16_PLAIN = osp.join(REPO_ROOT, 'configs/mobile_centernet/mcn_hrnet-w16_synthetic.py')
@@ -41,17 +39,16 @@ def test_work_dir_of_another_config_is_refused(tmp_path):
     check_work_dir(same)  # its own run: resumable
 
 
-def test_train_resume_into_another_configs_run_exits_before_training(tmp_path):
+def test_train_resume_into_another_configs_run_exits_before_training(tmp_path, monkeypatch):
     """tools/train.py --resume in a finished run of another config of the same family used to
     'resume epoch 4', train nothing and exit 0."""
     work_dir = str(tmp_path / 'wd')
     finished_run(work_dir)
-    proc = subprocess.run([sys.executable, osp.join(REPO_ROOT, 'tools/train.py'), W16,
-                           '--work-dir', work_dir, '--resume'], capture_output=True, text=True,
-                          cwd=REPO_ROOT, timeout=300)
-    assert proc.returncode == 1
-    assert 'error: work dir' in proc.stderr and 'not of mcn_hrnet-w16_cbfl_synthetic.py' in (
-        proc.stderr)
+    monkeypatch.chdir(REPO_ROOT)
+    with pytest.raises(SystemExit) as exc:  # exit status 1, the message on stderr
+        tool_main('train', [W16, '--work-dir', work_dir, '--resume'], monkeypatch)
+    assert str(exc.value).startswith('error: work dir')
+    assert 'not of mcn_hrnet-w16_cbfl_synthetic.py' in str(exc.value)
     assert sorted(os.listdir(work_dir)) == ['epoch_4.pth', 'mcn_hrnet-w16_synthetic.py']
 
 

@@ -1,10 +1,7 @@
 """AttentionDistiller: Eq. (1)-(2) on SSD's own samples, Eq. (5), gradients, student checkpoints."""
 
 import math
-import os
 import os.path as osp
-import subprocess
-import sys
 from types import SimpleNamespace
 
 import pytest
@@ -22,7 +19,7 @@ from mmengine.structures import InstanceData
 import mmdet_lite  # noqa: F401
 from mmdet_lite.engine.hooks import DistillerHook
 from mmdet_lite.models.distillers import DistillationError
-from projects_tests.conftest import CLASSES, REPO_ROOT
+from projects_tests.conftest import CLASSES, REPO_ROOT, tool_main
 from projects_tests.models.losses.test_attention_imitation_loss import naive_attention_map
 
 CFG_DIR = osp.join(REPO_ROOT, 'configs/attention_kd')
@@ -286,7 +283,7 @@ def test_start_up_errors(tmp_path, teacher):
 
 
 @pytest.mark.slow
-def test_train_resume_and_test_with_the_plain_student(tmp_path, teacher):
+def test_train_resume_and_test_with_the_plain_student(tmp_path, teacher, monkeypatch, capfd):
     """tools/train.py for an AttentionDis config, --resume, then tools/test.py with the plain
     student config on the distillation checkpoint (strict, no adapter keys)."""
     from mmdet_lite.datasets.synthetic import make_synthetic_dataset
@@ -297,29 +294,29 @@ def test_train_resume_and_test_with_the_plain_student(tmp_path, teacher):
         for key in ('num_workers=0', 'persistent_workers=False')]
     wd = str(tmp_path / 'wd')
 
-    def run(args):
-        proc = subprocess.run([sys.executable, *args], cwd=tmp_path, capture_output=True,
-                              text=True, timeout=600, env=dict(os.environ, PYTHONUNBUFFERED='1'))
-        out = proc.stdout + proc.stderr
-        assert proc.returncode == 0, out[-4000:]
-        return out
+    monkeypatch.chdir(tmp_path)
 
-    train = [osp.join(REPO_ROOT, 'tools/train.py'), ATT, '--work-dir', wd, '--cfg-options',
+    def run(tool, args):  # in-process: the tools' own start is test_end_to_end.py's
+        tool_main(tool, args, monkeypatch)
+        captured = capfd.readouterr()
+        return captured.out + captured.err
+
+    train = [ATT, '--work-dir', wd, '--cfg-options',
              f'model.teacher.config={teacher_cfg}', f'model.teacher.checkpoint={teacher_ckpt}',
              'model.backbone.init_cfg=None', 'train_cfg.val_interval=5', *small]
-    out = run(train + ['train_cfg.max_epochs=1'])
+    out = run('train', train + ['train_cfg.max_epochs=1'])
     assert 'loss_distill' in out and 'attn_cover' in out, out[-3000:]
     ckpt = torch.load(osp.join(wd, 'epoch_1.pth'), weights_only=True)
     assert not any(k.startswith(('adapters.', 'teacher')) for k in ckpt['state_dict'])
     assert any(k.startswith('adapters.') for k in ckpt['distiller_state_dict'])
 
-    out = run(train + ['train_cfg.max_epochs=2', '--resume'])
+    out = run('train', train + ['train_cfg.max_epochs=2', '--resume'])
     assert 'resumed epoch: 1' in out, out[-3000:]
     # the adaptation layers went on training from their checkpointed weights
     ckpt2 = torch.load(osp.join(wd, 'epoch_2.pth'), weights_only=True)
     k = 'adapters.0.0.weight'
     assert not torch.equal(ckpt['distiller_state_dict'][k], ckpt2['distiller_state_dict'][k])
 
-    out = run([osp.join(REPO_ROOT, 'tools/test.py'), STUDENT, osp.join(wd, 'epoch_2.pth'),
-               '--work-dir', str(tmp_path / 'test'), '--cfg-options', *small[2:]])
+    out = run('test', [STUDENT, osp.join(wd, 'epoch_2.pth'),
+                       '--work-dir', str(tmp_path / 'test'), '--cfg-options', *small[2:]])
     assert 'bbox_mAP_50' in out and 'unexpected key' not in out and 'missing keys' not in out
