@@ -14,6 +14,22 @@ import numpy as np
 import pytest
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (``make test`` runs one worker per core) each worker, and every process
+    it starts, computes on one thread: two workers of two threads each on two cores run slower
+    than one."""
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        import torch
+        os.environ['OMP_NUM_THREADS'] = '1'
+        torch.set_num_threads(1)
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """The slow end-to-end tests first: spread over the workers from the start instead of
+    leaving one worker busy with them after the others are done."""
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)
 CLASSES = ('vehicle', 'pedestrian', 'scooter', 'bicycle')
 
 

@@ -31,29 +31,30 @@ CONFIGS = {
 }
 
 
-@pytest.mark.parametrize('key', sorted(CONFIGS))
-def test_rewriter_is_applied(key):
+def test_rewriter_is_applied():
+    """Each family's head predicts through our rewriter inside mmdeploy's context, for both
+    backends, not through mmdeploy's backend-generic one; restored outside."""
     from mmdeploy.core import RewriterContext
     from mmdet.models import dense_heads as mmdet_heads
     from mmengine.config import Config
 
     from mmdet_lite.deploy import rewriters
     from mmdet_lite.models import dense_heads
-    head_cls = getattr(dense_heads, CONFIGS[key][2], None) or getattr(mmdet_heads,
-                                                                       CONFIGS[key][2])
-    original = head_cls.predict_by_feat
+    heads = [getattr(dense_heads, name, None) or getattr(mmdet_heads, name)
+             for _, _, name in CONFIGS.values()]
+    originals = [head.predict_by_feat for head in heads]
+    ours = {f.__code__ for f in vars(rewriters).values() if callable(f)
+            and getattr(f, '__name__', '').endswith('__predict_by_feat')}
     cfg = Config.fromfile(osp.join(DEPLOY, 'detection_onnxruntime_static.py'))
     for backend in ('onnxruntime', 'tensorrt'):
         with RewriterContext(cfg=cfg, backend=backend):
-            patched = head_cls.predict_by_feat
-            assert patched is not original
-            # ours, not mmdeploy's backend-generic rewriter of the same method
-            ours = {f.__code__ for f in vars(rewriters).values() if callable(f)
-                    and getattr(f, '__name__', '').endswith('__predict_by_feat')}
-            assert patched.__code__ in ours or any(
-                getattr(c.cell_contents, '__code__', None) in ours
-                for c in (patched.__closure__ or ()))
-        assert head_cls.predict_by_feat is original
+            for head, original in zip(heads, originals, strict=True):
+                patched = head.predict_by_feat
+                assert patched is not original, (head.__name__, backend)
+                assert patched.__code__ in ours or any(
+                    getattr(c.cell_contents, '__code__', None) in ours
+                    for c in (patched.__closure__ or ())), (head.__name__, backend)
+    assert [head.predict_by_feat for head in heads] == originals
 
 
 @pytest.mark.parametrize('key', sorted(CONFIGS))
