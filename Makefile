@@ -18,9 +18,9 @@ DEMO_CONFIG ?= $(DEFAULT_DEMO_CONFIG)
 # a work dir belongs to one config: another DEMO_CONFIG gets its own
 DEMO_DIR ?= $(if $(filter $(DEFAULT_DEMO_CONFIG),$(DEMO_CONFIG)),work_dirs/demo,work_dirs/demo_$(basename $(notdir $(DEMO_CONFIG))))
 PYTEST_ARGS ?=
-# one pytest worker per core, each test file on one worker (its module fixtures built once);
-# `make test PYTEST_XDIST=` runs the suite in one process
-PYTEST_XDIST ?= -n auto --dist loadfile
+# one pytest worker per core (8 at most: each holds torch and mmdet in memory), each test file on
+# one worker (its module fixtures built once); `make test PYTEST_XDIST=` runs it in one process
+PYTEST_XDIST ?= -n auto --maxprocesses 8 --dist loadfile
 
 .PHONY: install install-deploy demo test docs-check lint format pretrain-mcn pretrain-mcn-teacher pretrain-rdl pretrain-agkd pretrain-effnet ablation-mcn ablation-agkd ablation-rdl ablation-effnet benchmark-kd check-gpu benchmark-amp imagenet-effnet
 
