@@ -40,11 +40,9 @@ class GFLv2LDHead(GFLv2Head, LDHead):
               (all-reduced), so that it is a mean per positive, independent of batch size and
               bin count.
 
-            The default is the reference one: the published LD recipe, and on the synthetic
-            Table 2 (3 seeds, README) neither normalisation gains over row 4 by 2 SE; there the
-            reference LD runs at about 3x DFL and costs 0.012 mAP@0.5, per positive at about a
-            third of DFL and level with no LD. Prefer ``'positives'`` when the per-GPU batch or
-            ``reg_max`` is far from the reference's (2 images, 16).
+            The default is the reference one, the published LD recipe (how the two compare on
+            the synthetic benchmark: ``configs/effnet_gfl/README.md``). Prefer ``'positives'``
+            when the per-GPU batch or ``reg_max`` is far from the reference's (2 images, 16).
         Other args: as :class:`GFLv2Head`.
     """
 
