@@ -26,6 +26,29 @@ def pytest_configure(config: pytest.Config) -> None:
         torch.set_num_threads(1)
 
 
+def _seed_everything() -> None:
+    import random
+
+    import torch
+    random.seed(0)
+    np.random.seed(0)
+    torch.manual_seed(0)
+
+
+@pytest.fixture(scope='module', autouse=True)
+def _seeded_module() -> None:
+    """A test file's module fixtures start from the same random state (torch, numpy, random),
+    whichever files ran before it in its process (autouse fixtures run first in their scope)."""
+    _seed_everything()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_test() -> None:
+    """So does every test: a model built with random weights is the same model under any order
+    or split of the suite."""
+    _seed_everything()
+
+
 def pytest_collection_modifyitems(items: list) -> None:
     """The slow end-to-end tests first: spread over the workers from the start instead of
     leaving one worker busy with them after the others are done."""

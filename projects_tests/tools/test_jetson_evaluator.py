@@ -95,8 +95,10 @@ def test_evaluator_parses_as_python36_with_allowed_imports_only():
 
 def lively_checkpoint(config: str, path: str) -> None:
     """Initial weights with classification biases raised (and CenterNet's sizes), so a random
-    model detects boxes of a usable size with spread scores."""
+    model detects boxes of a usable size with spread scores. Seeded: the weights, and so the
+    split annotated from them, do not depend on the tests run before in the process."""
     from mmdet_lite.export import load_detector
+    torch.manual_seed(0)
     det, _ = load_detector(config, None)
     shift = {r'heatmap_head\.2\.bias': 2.0, r'wh_head\.2\.bias': 6.0, r'gfl_cls\.bias': 3.0,
              r'odm_cls\.\d\.bias': 1.0, r'cls_convs\.\d\.0\.bias': 1.0}
@@ -184,7 +186,9 @@ def test_onnxruntime_backend_matches_test_deployed(exported, capsys):
                                             str(root / 'theirs.json')]) == 0
     ours = json.loads((root / 'ours.json').read_text())['metrics']
     theirs = next(iter(json.loads((root / 'theirs.json').read_text()).values()))
-    assert ours['mAP_50'] > 0.2, ours  # a non-trivial number is compared
+    # a non-trivial number is compared (the random CenterNet scores 0.17, the other families
+    # 0.48-0.67)
+    assert ours['mAP_50'] > 0.1, ours
     assert abs(ours['mAP'] - theirs['coco/bbox_mAP']) <= 0.001  # mmdet rounds to 3 decimals
     assert abs(ours['mAP_50'] - theirs['coco/bbox_mAP_50_unrounded']) <= 0.001
     for name, ap in ours['AP50'].items():
