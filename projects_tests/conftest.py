@@ -15,6 +15,8 @@ import pytest
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
+CLASSES = ('vehicle', 'pedestrian', 'scooter', 'bicycle')
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Under pytest-xdist (``make test`` runs one worker per core) each worker, and every process
@@ -53,7 +55,6 @@ def pytest_collection_modifyitems(items: list) -> None:
     """The slow end-to-end tests first: spread over the workers from the start instead of
     leaving one worker busy with them after the others are done."""
     items.sort(key=lambda item: item.get_closest_marker('slow') is None)
-CLASSES = ('vehicle', 'pedestrian', 'scooter', 'bicycle')
 
 
 def write_coco(root: str, images: list, annotations: list, categories=None,
